@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+
+#include "macf/dex/hd.hpp"
+
+namespace macf::dex {
+
+/// Unsigned 256-bit integer with Solidity `uint256` semantics: arithmetic wraps modulo 2^256
+/// unless a checked variant (`add_overflow`, `sub_underflow`, `mul_overflow`) is used.
+/// Four 64-bit words, least significant first. Trivially copyable and usable in CUDA kernels.
+struct U256 {
+    std::uint64_t w[4];  ///< words, w[0] least significant
+
+    /// Zero.
+    MACF_HD constexpr U256() noexcept : w{0, 0, 0, 0} {}
+    /// The value `v`.
+    MACF_HD constexpr U256(std::uint64_t v) noexcept : w{v, 0, 0, 0} {}  // NOLINT implicit
+    /// The value w3·2^192 + w2·2^128 + w1·2^64 + w0.
+    MACF_HD constexpr U256(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2,
+                           std::uint64_t w3) noexcept
+        : w{w0, w1, w2, w3} {}
+
+    /// 2^256 − 1.
+    MACF_HD static constexpr U256 max() noexcept { return {~0ULL, ~0ULL, ~0ULL, ~0ULL}; }
+
+    /// True when the value is zero.
+    MACF_HD constexpr bool is_zero() const noexcept { return (w[0] | w[1] | w[2] | w[3]) == 0; }
+
+    /// Number of significant bits (0 for zero, 256 for values ≥ 2^255).
+    MACF_HD constexpr unsigned bit_width() const noexcept {
+        for (int i = 3; i >= 0; --i) {
+            if (w[i] != 0) {
+                unsigned n = 0;
+                std::uint64_t x = w[i];
+                while (x != 0) {
+                    ++n;
+                    x >>= 1;
+                }
+                return static_cast<unsigned>(i) * 64U + n;
+            }
+        }
+        return 0;
+    }
+
+    /// True when the value fits in `bits` bits (bits ≤ 256).
+    MACF_HD constexpr bool fits_bits(unsigned bits) const noexcept { return bit_width() <= bits; }
+};
+
+/// Equality.
+MACF_HD constexpr bool operator==(const U256& a, const U256& b) noexcept {
+    return a.w[0] == b.w[0] && a.w[1] == b.w[1] && a.w[2] == b.w[2] && a.w[3] == b.w[3];
+}
+/// Inequality.
+MACF_HD constexpr bool operator!=(const U256& a, const U256& b) noexcept { return !(a == b); }
+/// Unsigned less-than.
+MACF_HD constexpr bool operator<(const U256& a, const U256& b) noexcept {
+    for (int i = 3; i >= 0; --i) {
+        if (a.w[i] != b.w[i]) return a.w[i] < b.w[i];
+    }
+    return false;
+}
+/// Unsigned greater-than.
+MACF_HD constexpr bool operator>(const U256& a, const U256& b) noexcept { return b < a; }
+/// Unsigned less-or-equal.
+MACF_HD constexpr bool operator<=(const U256& a, const U256& b) noexcept { return !(b < a); }
+/// Unsigned greater-or-equal.
+MACF_HD constexpr bool operator>=(const U256& a, const U256& b) noexcept { return !(a < b); }
+
+/// a + b mod 2^256 into `out`; returns true when the true sum is ≥ 2^256 (a carry out).
+MACF_HD constexpr bool add_overflow(const U256& a, const U256& b, U256& out) noexcept {
+    std::uint64_t carry = 0;
+    for (int i = 0; i < 4; ++i) {
+        const std::uint64_t s = a.w[i] + b.w[i];
+        const std::uint64_t c1 = s < a.w[i] ? 1U : 0U;
+        const std::uint64_t t = s + carry;
+        const std::uint64_t c2 = t < s ? 1U : 0U;
+        out.w[i] = t;
+        carry = c1 | c2;
+    }
+    return carry != 0;
+}
+
+/// a − b mod 2^256 into `out`; returns true when b > a (a borrow out).
+MACF_HD constexpr bool sub_underflow(const U256& a, const U256& b, U256& out) noexcept {
+    std::uint64_t borrow = 0;
+    for (int i = 0; i < 4; ++i) {
+        const std::uint64_t d = a.w[i] - b.w[i];
+        const std::uint64_t b1 = a.w[i] < b.w[i] ? 1U : 0U;
+        const std::uint64_t t = d - borrow;
+        const std::uint64_t b2 = d < borrow ? 1U : 0U;
+        out.w[i] = t;
+        borrow = b1 | b2;
+    }
+    return borrow != 0;
+}
+
+/// a + b mod 2^256.
+MACF_HD constexpr U256 operator+(const U256& a, const U256& b) noexcept {
+    U256 r;
+    add_overflow(a, b, r);
+    return r;
+}
+/// a − b mod 2^256.
+MACF_HD constexpr U256 operator-(const U256& a, const U256& b) noexcept {
+    U256 r;
+    sub_underflow(a, b, r);
+    return r;
+}
+
+namespace detail {
+
+/// Full 64×64 → 128-bit product: returns the low word, writes the high word to `hi`.
+MACF_HD constexpr std::uint64_t mul_64x64(std::uint64_t a, std::uint64_t b,
+                                          std::uint64_t& hi) noexcept {
+    // Portable schoolbook on 32-bit halves: constexpr and identical on host and device.
+    const std::uint64_t a_lo = a & 0xffffffffULL;
+    const std::uint64_t a_hi = a >> 32;
+    const std::uint64_t b_lo = b & 0xffffffffULL;
+    const std::uint64_t b_hi = b >> 32;
+    const std::uint64_t p0 = a_lo * b_lo;
+    const std::uint64_t p1 = a_lo * b_hi;
+    const std::uint64_t p2 = a_hi * b_lo;
+    const std::uint64_t p3 = a_hi * b_hi;
+    const std::uint64_t mid = (p0 >> 32) + (p1 & 0xffffffffULL) + (p2 & 0xffffffffULL);
+    hi = p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
+    return (mid << 32) | (p0 & 0xffffffffULL);
+}
+
+}  // namespace detail
+
+/// Full 256×256 product into 8 words `out` (least significant first): never overflows.
+MACF_HD constexpr void mul_full(const U256& a, const U256& b, std::uint64_t (&out)[8]) noexcept {
+    for (int i = 0; i < 8; ++i) out[i] = 0;
+    for (int i = 0; i < 4; ++i) {
+        std::uint64_t carry = 0;
+        for (int j = 0; j < 4; ++j) {
+            std::uint64_t hi = 0;
+            const std::uint64_t lo = detail::mul_64x64(a.w[i], b.w[j], hi);
+            std::uint64_t s = out[i + j] + lo;
+            hi += s < lo ? 1U : 0U;
+            const std::uint64_t s2 = s + carry;
+            hi += s2 < s ? 1U : 0U;
+            out[i + j] = s2;
+            carry = hi;
+        }
+        out[i + 4] = carry;
+    }
+}
+
+/// a · b mod 2^256 into `out`; returns true when the true product is ≥ 2^256.
+MACF_HD constexpr bool mul_overflow(const U256& a, const U256& b, U256& out) noexcept {
+    std::uint64_t full[8];
+    mul_full(a, b, full);
+    for (int i = 0; i < 4; ++i) out.w[i] = full[i];
+    return (full[4] | full[5] | full[6] | full[7]) != 0;
+}
+
+/// a · b mod 2^256.
+MACF_HD constexpr U256 operator*(const U256& a, const U256& b) noexcept {
+    U256 r;
+    mul_overflow(a, b, r);
+    return r;
+}
+
+/// a << s (zero for s ≥ 256).
+MACF_HD constexpr U256 operator<<(const U256& a, unsigned s) noexcept {
+    if (s >= 256) return {};
+    U256 r;
+    const unsigned words = s / 64;
+    const unsigned bits = s % 64;
+    for (int i = 3; i >= 0; --i) {
+        const int src = i - static_cast<int>(words);
+        std::uint64_t v = 0;
+        if (src >= 0) {
+            v = a.w[src] << bits;
+            if (bits != 0 && src > 0) v |= a.w[src - 1] >> (64 - bits);
+        }
+        r.w[i] = v;
+    }
+    return r;
+}
+
+/// a >> s (zero for s ≥ 256).
+MACF_HD constexpr U256 operator>>(const U256& a, unsigned s) noexcept {
+    if (s >= 256) return {};
+    U256 r;
+    const unsigned words = s / 64;
+    const unsigned bits = s % 64;
+    for (int i = 0; i < 4; ++i) {
+        const unsigned src = static_cast<unsigned>(i) + words;
+        std::uint64_t v = 0;
+        if (src < 4) {
+            v = a.w[src] >> bits;
+            if (bits != 0 && src + 1 < 4) v |= a.w[src + 1] << (64 - bits);
+        }
+        r.w[i] = v;
+    }
+    return r;
+}
+
+/// Bitwise and.
+MACF_HD constexpr U256 operator&(const U256& a, const U256& b) noexcept {
+    return {a.w[0] & b.w[0], a.w[1] & b.w[1], a.w[2] & b.w[2], a.w[3] & b.w[3]};
+}
+/// Bitwise or.
+MACF_HD constexpr U256 operator|(const U256& a, const U256& b) noexcept {
+    return {a.w[0] | b.w[0], a.w[1] | b.w[1], a.w[2] | b.w[2], a.w[3] | b.w[3]};
+}
+
+/// Floor division and remainder of `num` by `den` (Knuth's algorithm D on 32-bit digits).
+/// Returns false, leaving `quot` and `rem` zero, when `den` is zero (Solidity reverts there;
+/// the EVM opcode DIV returns 0, which callers can choose by ignoring the flag).
+MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256& rem) noexcept {
+    quot = U256{};
+    rem = U256{};
+    if (den.is_zero()) return false;
+    if (num < den) {
+        rem = num;
+        return true;
+    }
+    if ((num.w[1] | num.w[2] | num.w[3]) == 0) {  // both fit in 64 bits
+        quot = U256{num.w[0] / den.w[0]};
+        rem = U256{num.w[0] % den.w[0]};
+        return true;
+    }
+    // Split into base-2^32 digits, least significant first.
+    std::uint32_t u[9] = {};
+    std::uint32_t v[8] = {};
+    for (int i = 0; i < 4; ++i) {
+        u[2 * i] = static_cast<std::uint32_t>(num.w[i]);
+        u[2 * i + 1] = static_cast<std::uint32_t>(num.w[i] >> 32);
+        v[2 * i] = static_cast<std::uint32_t>(den.w[i]);
+        v[2 * i + 1] = static_cast<std::uint32_t>(den.w[i] >> 32);
+    }
+    int m = 8;
+    while (m > 0 && u[m - 1] == 0) --m;
+    int n = 8;
+    while (n > 0 && v[n - 1] == 0) --n;
+    std::uint32_t q[8] = {};
+    if (n == 1) {  // short division by one digit
+        std::uint64_t r = 0;
+        for (int j = m - 1; j >= 0; --j) {
+            const std::uint64_t cur = (r << 32) | u[j];
+            q[j] = static_cast<std::uint32_t>(cur / v[0]);
+            r = cur % v[0];
+        }
+        for (int i = 0; i < 4; ++i) {
+            quot.w[i] = static_cast<std::uint64_t>(q[2 * i]) |
+                        (static_cast<std::uint64_t>(q[2 * i + 1]) << 32);
+        }
+        rem = U256{r};
+        return true;
+    }
+    // Normalise so the divisor's top digit has its high bit set.
+    unsigned s = 0;
+    for (std::uint32_t top = v[n - 1]; (top & 0x80000000U) == 0; top <<= 1) ++s;
+    std::uint32_t vn[8] = {};
+    std::uint32_t un[9] = {};
+    for (int i = n - 1; i > 0; --i) {
+        vn[i] = (v[i] << s) | (s == 0 ? 0U : static_cast<std::uint32_t>(
+                                                 static_cast<std::uint64_t>(v[i - 1]) >> (32 - s)));
+    }
+    vn[0] = v[0] << s;
+    un[m] = s == 0 ? 0U : static_cast<std::uint32_t>(static_cast<std::uint64_t>(u[m - 1]) >> (32 - s));
+    for (int i = m - 1; i > 0; --i) {
+        un[i] = (u[i] << s) | (s == 0 ? 0U : static_cast<std::uint32_t>(
+                                                 static_cast<std::uint64_t>(u[i - 1]) >> (32 - s)));
+    }
+    un[0] = u[0] << s;
+    constexpr std::uint64_t kBase = 1ULL << 32;
+    for (int j = m - n; j >= 0; --j) {
+        const std::uint64_t top = (static_cast<std::uint64_t>(un[j + n]) << 32) | un[j + n - 1];
+        std::uint64_t qhat = top / vn[n - 1];
+        std::uint64_t rhat = top % vn[n - 1];
+        while (qhat >= kBase ||
+               qhat * vn[n - 2] > ((rhat << 32) | un[j + n - 2])) {
+            --qhat;
+            rhat += vn[n - 1];
+            if (rhat >= kBase) break;
+        }
+        // Multiply and subtract qhat · vn from un[j .. j+n].
+        std::int64_t borrow = 0;
+        std::uint64_t carry = 0;
+        for (int i = 0; i < n; ++i) {
+            const std::uint64_t p = qhat * vn[i] + carry;
+            carry = p >> 32;
+            const std::int64_t t = static_cast<std::int64_t>(un[i + j]) - borrow -
+                                   static_cast<std::int64_t>(p & 0xffffffffULL);
+            un[i + j] = static_cast<std::uint32_t>(t);
+            borrow = t < 0 ? 1 : 0;
+        }
+        const std::int64_t t = static_cast<std::int64_t>(un[j + n]) - borrow -
+                               static_cast<std::int64_t>(carry);
+        un[j + n] = static_cast<std::uint32_t>(t);
+        if (t < 0) {  // qhat was one too large: add the divisor back
+            --qhat;
+            std::uint64_t c = 0;
+            for (int i = 0; i < n; ++i) {
+                const std::uint64_t sum = static_cast<std::uint64_t>(un[i + j]) + vn[i] + c;
+                un[i + j] = static_cast<std::uint32_t>(sum);
+                c = sum >> 32;
+            }
+            un[j + n] = static_cast<std::uint32_t>(static_cast<std::uint64_t>(un[j + n]) + c);
+        }
+        q[j] = static_cast<std::uint32_t>(qhat);
+    }
+    for (int i = 0; i < 4; ++i) {
+        quot.w[i] =
+            static_cast<std::uint64_t>(q[2 * i]) | (static_cast<std::uint64_t>(q[2 * i + 1]) << 32);
+    }
+    std::uint32_t r[8] = {};
+    for (int i = 0; i < n; ++i) {
+        r[i] = (un[i] >> s) |
+               (s == 0 ? 0U
+                       : static_cast<std::uint32_t>(static_cast<std::uint64_t>(un[i + 1]) << (32 - s)));
+    }
+    for (int i = 0; i < 4; ++i) {
+        rem.w[i] =
+            static_cast<std::uint64_t>(r[2 * i]) | (static_cast<std::uint64_t>(r[2 * i + 1]) << 32);
+    }
+    return true;
+}
+
+/// Floor division; zero when `den` is zero (the EVM's DIV convention).
+MACF_HD constexpr U256 operator/(const U256& num, const U256& den) noexcept {
+    U256 q;
+    U256 r;
+    divmod(num, den, q, r);
+    return q;
+}
+/// Remainder; zero when `den` is zero (the EVM's MOD convention).
+MACF_HD constexpr U256 operator%(const U256& num, const U256& den) noexcept {
+    U256 q;
+    U256 r;
+    divmod(num, den, q, r);
+    return r;
+}
+
+/// The value as a double, rounded toward zero to 53 significant bits. Deterministic and the
+/// same on host and device; scoring uses it to turn reserves (wei) into doubles.
+MACF_HD constexpr double to_double(const U256& a) noexcept {
+    const unsigned width = a.bit_width();
+    if (width <= 53) return static_cast<double>(a.w[0]);
+    unsigned shift = width - 53;
+    double r = static_cast<double>((a >> shift).w[0]);  // exactly 53 bits: exact conversion
+    for (; shift >= 32; shift -= 32) r *= 4294967296.0;
+    return r * static_cast<double>(1ULL << shift);
+}
+
+/// floor(x) as a U256 for finite x ≥ 0; 0 for NaN or x < 1; 2^256 − 1 when x ≥ 2^256.
+MACF_HD constexpr U256 from_double_floor(double x) noexcept {
+    if (!(x >= 1.0)) return {};
+    if (x >= 1.157920892373162e77) return U256::max();  // ≥ 2^256
+    int exp = 0;
+    double m = x;
+    while (m >= 9007199254740992.0) {  // 2^53
+        m *= 0.5;
+        ++exp;
+    }
+    const auto mant = static_cast<std::uint64_t>(m);  // exact: m < 2^53 and x scaled by 2^-exp
+    return U256{mant} << static_cast<unsigned>(exp);
+}
+
+}  // namespace macf::dex

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace macf::cli {
+
+/// Registers `macf scan` on `app`.
+void add_scan_command(CLI::App& app);
+/// Registers `macf gen`.
+void add_gen_command(CLI::App& app);
+/// Registers `macf import-pairs`.
+void add_import_command(CLI::App& app);
+
+/// Exit codes of the macf command.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitError = 1,          ///< bad input or a failed operation; the message says which
+    kExitUsage = 2,          ///< bad command line (CLI11's own code)
+    kExitModesDisagree = 3,  ///< `--mode all` found modes returning different opportunities
+};
+
+/// The exit code a command asked for (kExitOk unless set).
+int& requested_exit_code() noexcept;
+
+}  // namespace macf::cli

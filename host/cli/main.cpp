@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// macf: GPU-accelerated arbitrage route search. Entry point of the command line.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "macf: scores every 2-4 hop cyclic arbitrage route of a DEX market in one batch, sizes "
+        "each profitable cycle exactly to the wei, and compares the MACF modes (sequential, "
+        "batch, parallel, ultra)."};
+    app.set_version_flag("--version", "macf 0.1.0");
+    std::string log_level = "info";
+    app.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error, off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->capture_default_str();
+    app.require_subcommand(1);
+    macf::cli::add_scan_command(app);
+    macf::cli::add_gen_command(app);
+    macf::cli::add_import_command(app);
+    app.footer("Logs go to stderr; results to stdout. Run 'macf COMMAND --help' for each command.");
+    app.parse_complete_callback([&] {
+        auto logger = spdlog::stderr_color_mt("macf");
+        spdlog::set_default_logger(logger);
+        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+        spdlog::set_level(spdlog::level::from_str(log_level));
+    });
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return macf::cli::kExitError;
+    }
+    return macf::cli::requested_exit_code();
+}
+
+int& macf::cli::requested_exit_code() noexcept {
+    static int code = kExitOk;
+    return code;
+}

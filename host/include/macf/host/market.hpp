@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "macf/chain/address.hpp"
+#include "macf/dex/u256.hpp"
+#include "macf/dex/uniswap_v2.hpp"
+
+namespace macf::host {
+
+using chain::Address;
+using dex::U256;
+
+/// An ERC-20 token.
+struct Token {
+    Address address;
+    std::string symbol;     ///< as the token reports it; not unique
+    std::uint8_t decimals;  ///< 10^decimals wei make one whole unit
+};
+
+/// The pool kinds macf models. Their names in the snapshot format are in `pool_kind_name`.
+enum class PoolKind : std::uint8_t {
+    kUniswapV2,         ///< Uniswap V2 pair or a fork (SushiSwap, PancakeSwap, ...) with its fee
+    kUniswapV3,         ///< Uniswap V3 pool
+    kCurveStable,       ///< Curve StableSwap plain pool (2 or 3 coins)
+    kBalancerWeighted,  ///< Balancer V2 weighted pool
+    kBalancerStable,    ///< Balancer V2 stable pool
+};
+
+/// The snapshot-format name of a kind ("uniswap_v2", "uniswap_v3", "curve_stable",
+/// "balancer_weighted", "balancer_stable").
+std::string_view pool_kind_name(PoolKind kind) noexcept;
+/// The kind named `name`, or std::nullopt.
+std::optional<PoolKind> parse_pool_kind(std::string_view name) noexcept;
+
+/// Uniswap V2 pair state: reserves in wei (each < 2^112) and the input fee.
+struct UniswapV2State {
+    U256 reserve0;
+    U256 reserve1;
+    std::uint32_t fee_bps = 30;  ///< input fee in basis points (30 = 0.30 %)
+};
+
+/// Signed 128-bit integer (Solidity int128), a GCC/Clang extension on 64-bit targets.
+__extension__ typedef __int128 Int128;
+
+/// One initialized tick of a Uniswap V3 pool.
+struct V3Tick {
+    std::int32_t tick;
+    Int128 liquidity_net;  ///< int128 liquidity added when crossing the tick upward
+};
+
+/// Uniswap V3 pool state.
+struct UniswapV3State {
+    std::uint32_t fee_ppm;       ///< fee in hundredths of a basis point (3000 = 0.30 %)
+    std::int32_t tick_spacing;   ///< 1, 10, 60, 200, ...
+    U256 sqrt_price_x96;         ///< √(token1/token0) in Q64.96, < 2^160
+    U256 liquidity;              ///< in-range liquidity, < 2^128
+    std::int32_t tick;           ///< current tick
+    std::vector<V3Tick> ticks;   ///< initialized ticks, ascending
+};
+
+/// Curve StableSwap plain-pool state (coins are the pool's tokens, in order).
+struct CurveStableState {
+    std::vector<U256> balances;  ///< wei per coin
+    std::vector<U256> rates;     ///< per-coin RATES (10^(36 − decimals) for plain coins)
+    U256 amp;                    ///< A, times a_precision
+    std::uint32_t a_precision;   ///< 1 (3pool-era pools) or 100 (later pools)
+    U256 fee;                    ///< swap fee, 10^10 = 100 %
+};
+
+/// Balancer V2 weighted pool state.
+struct BalancerWeightedState {
+    std::vector<U256> balances;         ///< wei per token
+    std::vector<U256> weights;          ///< normalised weights, 10^18 = 100 %, summing to 10^18
+    std::vector<U256> scaling_factors;  ///< 10^(18 − decimals) · 10^18 per token
+    U256 swap_fee;                      ///< 10^18 = 100 %
+};
+
+/// Balancer V2 stable pool state.
+struct BalancerStableState {
+    std::vector<U256> balances;         ///< wei per token
+    std::vector<U256> scaling_factors;  ///< 10^(18 − decimals) · 10^18 per token (rate included)
+    U256 amp;                           ///< amplification × 1000 (AMP_PRECISION)
+    U256 swap_fee;                      ///< 10^18 = 100 %
+};
+
+/// A pool: its address, the tokens it trades (indices into `Market::tokens`, in the pool's
+/// own order: token0/token1, or the coins) and its kind-specific state.
+struct Pool {
+    Address address;
+    PoolKind kind;
+    std::string dex;                  ///< venue label ("uniswap_v2", "sushiswap", ...); may be empty
+    std::vector<std::uint32_t> tokens;
+    std::variant<UniswapV2State, UniswapV3State, CurveStableState, BalancerWeightedState,
+                 BalancerStableState>
+        state;
+};
+
+/// A bad market description: names the pool or token and the field.
+class MarketError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A whole market: tokens and pools with their state. Addresses are unique across both.
+class Market {
+public:
+    std::uint64_t chain_id = 1;
+    std::optional<std::uint64_t> block;  ///< block the state was read at, when known
+    std::vector<Token> tokens;
+    std::vector<Pool> pools;
+
+    /// Rebuilds the address indexes; throws MarketError on a duplicate address or a pool that
+    /// names a token index out of range. Call after filling `tokens` and `pools`.
+    void index();
+    /// Index of the token at `address`, or std::nullopt.
+    std::optional<std::uint32_t> find_token(const Address& address) const;
+    /// Index of the pool at `address`, or std::nullopt.
+    std::optional<std::uint32_t> find_pool(const Address& address) const;
+    /// Resolves "0x…" (an address) or a symbol. A symbol must name exactly one token, except
+    /// "WETH", which prefers the canonical mainnet WETH when several tokens use the symbol.
+    /// Throws MarketError naming the candidates when it is ambiguous or unknown.
+    std::uint32_t resolve_token(std::string_view address_or_symbol) const;
+
+private:
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> token_index_;
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> pool_index_;
+};
+
+/// The canonical WETH9 contract on Ethereum mainnet.
+inline constexpr std::string_view kMainnetWeth = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
+
+}  // namespace macf::host
