@@ -113,10 +113,10 @@ ScanResult MacfCoordinator::scan(const ScanRequest& req) {
     std::vector<SegmentParams> params;
     std::vector<dex::U256> gas_by_segment;
     params.reserve(req.cycles.segments.size());
-    const double flash_factor = 1.0 + static_cast<double>(req.costs.flash_fee_bps) / 10000.0;
+    const double flash_fee = static_cast<double>(req.costs.flash_fee_bps) / 10000.0;
     for (const auto& seg : req.cycles.segments) {
         gas_by_segment.push_back(gas_cost_in(req.market, req.costs, seg.base_token, seg.hops));
-        params.push_back({{flash_factor, dex::to_double(gas_by_segment.back())},
+        params.push_back({dex::make_score_params(flash_fee, dex::to_double(gas_by_segment.back())),
                           dex::to_double(req.min_profit)});
     }
     m.stages.build_edges = seconds_since(t);

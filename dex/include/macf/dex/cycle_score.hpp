@@ -36,11 +36,19 @@ MACF_HD inline void compose_hop(double& a, double& c, HopCoeffs h) noexcept {
     a = a * h.a;
 }
 
-/// Parameters of the net-profit score, per cycle length.
+/// Parameters of the net-profit score, per run of cycles with the same base token and length.
 struct ScoreParams {
-    double flash_factor;  ///< 1 + flash-loan fee as a fraction of the input (1.0005 for 5 bps)
-    double gas_cost;      ///< gas cost of the whole cycle, in wei of the base token
+    double flash_factor;      ///< f = 1 + flash-loan fee as a fraction of the input
+    double inv_flash_factor;  ///< 1 / f, precomputed (1.0 exactly when there is no flash fee)
+    double gas_cost;          ///< gas cost of the whole cycle, in wei of the base token
 };
+
+/// The parameters for a flash-loan fee of `flash_fee` (a fraction: 0.0005 for 5 bps) and a gas
+/// cost in wei of the base token.
+MACF_HD inline ScoreParams make_score_params(double flash_fee, double gas_cost) noexcept {
+    const double f = 1.0 + flash_fee;
+    return {f, 1.0 / f, gas_cost};
+}
 
 /// The approximate optimum of a cycle with composite (a, c) after hops.
 struct CycleScore {
@@ -49,17 +57,17 @@ struct CycleScore {
 };
 
 /// Optimal trade of a composite cycle: maximises a·x/(1+c·x) − f·x with f = 1 + flash fee.
-/// With s = √(a/f): x* = (s − 1)/c and profit (f·(s − 1)²)/c, profitable only when a > f;
-/// the gas cost is then subtracted. Unprofitable cycles return {0, −gas_cost}.
-/// Branch-free (selects instead of ifs) so loops over many cycles vectorise; every caller,
-/// scalar or vectorised, CPU or GPU, gets the same bits.
+/// With s = √(a/f): x* = (s − 1)/c and profit f·(s − 1)·x*, profitable only when a > f; the
+/// gas cost is then subtracted. Unprofitable cycles return {0, −gas_cost}.
+/// One division and one square root, no branch (selects only) so loops over many cycles
+/// vectorise; every caller, scalar or vectorised, CPU or GPU, gets the same bits.
 MACF_HD inline CycleScore optimal_trade(double a, double c, ScoreParams p) noexcept {
-    const double ratio = a / p.flash_factor;
+    const double ratio = a * p.inv_flash_factor;
     const bool ok = (ratio > 1.0) & (c > 0.0);
-    const double s = sqrt(ok ? ratio : 1.0);
-    const double d = s - 1.0;
-    const double cc = ok ? c : 1.0;
-    return {ok ? d / cc : 0.0, ok ? p.flash_factor * d * d / cc - p.gas_cost : -p.gas_cost};
+    const double d = sqrt(ok ? ratio : 1.0) - 1.0;
+    const double input = d / (ok ? c : 1.0);  // computed unconditionally, then selected
+    const double profit = p.flash_factor * d * input - p.gas_cost;
+    return {ok ? input : 0.0, ok ? profit : -p.gas_cost};
 }
 
 /// Scores one cycle whose hops are the edges `edge_ids[0 .. hops)` of the edge table `edges`.
