@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // app.exit prints the message (or the help); every usage error exits with 2.
+        return app.exit(e) == 0 ? macf::cli::kExitOk : macf::cli::kExitUsage;
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         return macf::cli::kExitError;

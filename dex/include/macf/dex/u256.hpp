@@ -151,7 +151,7 @@ MACF_HD constexpr void mul_full(const U256& a, const U256& b, std::uint64_t (&ou
 
 /// a · b mod 2^256 into `out`; returns true when the true product is ≥ 2^256.
 MACF_HD constexpr bool mul_overflow(const U256& a, const U256& b, U256& out) noexcept {
-    std::uint64_t full[8];
+    std::uint64_t full[8] = {};
     mul_full(a, b, full);
     for (int i = 0; i < 4; ++i) out.w[i] = full[i];
     return (full[4] | full[5] | full[6] | full[7]) != 0;

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cycle enumeration against a brute force over all pool sequences.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <random>
+#include <set>
+
+#include "macf/host/cycle_set.hpp"
+#include "macf/host/market_json.hpp"
+#include "test_markets.hpp"
+
+namespace {
+
+using macf::dex::U256;
+using macf::host::CycleSet;
+using macf::host::Edge;
+using macf::host::TokenGraph;
+
+/// Every cycle as a sequence of (pool, token_in), found by trying all sequences of pools.
+std::set<std::vector<std::pair<std::uint32_t, std::uint32_t>>> brute_force(
+    const macf::host::Market& m, std::uint32_t base, unsigned max_hops) {
+    std::set<std::vector<std::pair<std::uint32_t, std::uint32_t>>> out;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> path;
+    std::function<void(std::uint32_t, std::set<std::uint32_t>&)> go = [&](std::uint32_t token, std::set<std::uint32_t>& seen) {
+        for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
+            const auto& toks = m.pools[p].tokens;
+            if (toks[0] != token && toks[1] != token) continue;
+            bool used = false;
+            for (const auto& [q, t] : path) used = used || q == p;
+            if (used) continue;
+            const std::uint32_t next = toks[0] == token ? toks[1] : toks[0];
+            path.emplace_back(p, token);
+            if (next == base && path.size() >= 2) out.insert(path);
+            if (next != base && !seen.count(next) && path.size() < max_hops) {
+                seen.insert(next);
+                go(next, seen);
+                seen.erase(next);
+            }
+            path.pop_back();
+        }
+    };
+    std::set<std::uint32_t> seen;
+    go(base, seen);
+    return out;
+}
+
+macf::host::Market random_market(std::uint64_t seed, std::uint32_t tokens, std::uint32_t pools) {
+    std::mt19937_64 rng(seed);
+    std::vector<macf::test::PoolSpec> specs;
+    for (std::uint32_t i = 0; i < pools; ++i) {
+        std::uint32_t a = static_cast<std::uint32_t>(rng() % tokens);
+        std::uint32_t b = static_cast<std::uint32_t>(rng() % tokens);
+        if (a == b) b = (a + 1) % tokens;
+        specs.push_back({a, b, U256{1000 + rng() % 1000}, U256{1000 + rng() % 1000}});
+    }
+    return macf::test::v2_market(tokens, specs);
+}
+
+TEST(CycleSet, MatchesBruteForceOnRandomGraphs) {
+    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+        const auto m = random_market(seed, 6 + static_cast<std::uint32_t>(seed % 5), 10 + static_cast<std::uint32_t>(seed % 15));
+        const TokenGraph g(m, {});
+        for (unsigned max_hops = 2; max_hops <= 4; ++max_hops) {
+            const std::uint32_t base = 0;
+            const CycleSet set = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{base}, max_hops);
+            const auto expect = brute_force(m, base, max_hops);
+            std::set<std::vector<std::pair<std::uint32_t, std::uint32_t>>> got;
+            for (std::uint64_t c = 0; c < set.size(); ++c) {
+                std::vector<std::pair<std::uint32_t, std::uint32_t>> path;
+                for (const auto e : set.cycle(c)) path.emplace_back(g.edges()[e].pool, g.edges()[e].token_in);
+                EXPECT_TRUE(got.insert(path).second) << "cycle listed twice";
+            }
+            ASSERT_EQ(got, expect) << "seed " << seed << " max_hops " << max_hops;
+            std::uint64_t by_len = 0;
+            for (unsigned k = 2; k <= max_hops; ++k) by_len += set.count_by_length[k];
+            EXPECT_EQ(by_len, set.size());
+        }
+    }
+}
+
+TEST(CycleSet, LayoutAndPoolIndex) {
+    const auto m = random_market(99, 12, 40);
+    const TokenGraph g(m, {});
+    const std::vector<std::uint32_t> bases = {0, 1};
+    const CycleSet set = macf::host::enumerate_cycles(g, bases, 4);
+    ASSERT_GT(set.size(), 0U);
+    // Segments tile the cycles in order, each with one base and one length.
+    std::uint64_t next = 0;
+    for (const auto& seg : set.segments) {
+        EXPECT_EQ(seg.first, next);
+        for (std::uint64_t c = seg.first; c < seg.first + seg.count; ++c) {
+            const auto hops = set.cycle(c);
+            ASSERT_EQ(hops.size(), seg.hops);
+            EXPECT_EQ(g.edges()[hops.front()].token_in, seg.base_token);
+            EXPECT_EQ(g.edges()[hops.back()].token_out, seg.base_token);
+            for (std::size_t h = 1; h < hops.size(); ++h) {
+                EXPECT_EQ(g.edges()[hops[h - 1]].token_out, g.edges()[hops[h]].token_in);
+            }
+        }
+        next += seg.count;
+    }
+    EXPECT_EQ(next, set.size());
+    // The pool index lists exactly the cycles through each pool, ascending.
+    for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
+        std::vector<std::uint32_t> expect;
+        for (std::uint64_t c = 0; c < set.size(); ++c) {
+            for (const auto e : set.cycle(c)) {
+                if (g.edges()[e].pool == p) {
+                    expect.push_back(static_cast<std::uint32_t>(c));
+                    break;
+                }
+            }
+        }
+        const auto got = set.cycles_of_pool(p);
+        EXPECT_EQ(std::vector<std::uint32_t>(got.begin(), got.end()), expect);
+    }
+}
+
+TEST(CycleSet, TwoHopNeedsTwoPoolsAndDirectionsCountSeparately) {
+    // WETH–A through two pools: cycles W→A→W via (p0,p1) and via (p1,p0).
+    const auto m = macf::test::v2_market(2, {{0, 1, U256{1000}, U256{1000}}, {0, 1, U256{1000}, U256{1000}}});
+    const TokenGraph g(m, {});
+    const auto set = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 4);
+    EXPECT_EQ(set.size(), 2U);
+    EXPECT_EQ(set.count_by_length[2], 2U);
+}
+
+TEST(TokenGraph, FiltersAreReported) {
+    auto m = macf::test::v2_market(4, {{0, 1, U256{1000}, U256{1000}},
+                                       {1, 2, U256{0}, U256{1000}},                      // empty
+                                       {2, 3, U256{1'000'000'000'000'000'000ULL}, U256{5}},  // thin side
+                                       {0, 3, U256{1000}, U256{1000}}});
+    macf::host::GraphOptions opt;
+    opt.excluded_tokens = {3};
+    const TokenGraph g(m, opt);
+    EXPECT_EQ(g.report().empty, 1U);
+    EXPECT_EQ(g.report().excluded_token, 2U);
+    EXPECT_EQ(g.report().included, 1U);
+    macf::host::GraphOptions liq;
+    liq.min_liquidity_units = 1.0;  // every non-empty pool here has < 1 unit on some side
+    const TokenGraph g2(m, liq);
+    EXPECT_EQ(g2.report().below_min_liquidity, 3U);
+    EXPECT_EQ(g2.report().included, 0U);
+    EXPECT_EQ(g2.report().empty, 1U);
+}
+
+TEST(TokenGraph, UnsupportedKindsAreCountedNotScored) {
+    const auto m = macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
+    const TokenGraph g(m, {});
+    EXPECT_EQ(g.report().included, 1U);
+    EXPECT_EQ(g.report().unsupported_kind, 4U);
+    EXPECT_EQ(g.report().unsupported_kinds.size(), 4U);
+}
+
+}  // namespace
