@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The MACF mode comparison: the scoring stage alone (every cycle, approximate closed form) and
+// the whole scan round (score + exact re-simulation + ranking), per mode, on the real 2020
+// market and on a generated 10M-cycle market. bench/run-modes.sh turns the output into ratios
+// against sequential measured in the same run.
+
+#include <benchmark/benchmark.h>
+
+#include "bench_fixtures.hpp"
+
+namespace {
+
+using macf::bench::Prepared;
+using macf::host::Mode;
+
+const Prepared& market_of(int which) {
+    return which == 0 ? macf::bench::univ2_market() : macf::bench::generated_10m_market();
+}
+
+/// Scoring only: ScoreJob prebuilt; the timed call scores every cycle once.
+void BM_Score(benchmark::State& state) {
+    const Prepared& p = market_of(static_cast<int>(state.range(1)));
+    if (!p.skip_reason.empty()) {
+        state.SkipWithError(p.skip_reason.c_str());
+        return;
+    }
+    const auto mode = static_cast<Mode>(state.range(0));
+    macf::host::ThreadPool pool(std::max(1U, std::thread::hardware_concurrency()));
+    const auto scorer = macf::host::make_cpu_scorer(mode, 4096, &pool);
+    const macf::host::ScoreJob job{p.cycles, p.edges, p.params};
+    for (auto _ : state) {
+        macf::host::ScoreStats stats;
+        auto found = scorer->score(job, stats);
+        benchmark::DoNotOptimize(found.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
+    state.SetLabel(std::string(macf::host::mode_name(mode)) + (state.range(1) == 0 ? "/univ2" : "/gen10m"));
+}
+
+/// The whole round through the coordinator, as `macf scan` runs it.
+void BM_ScanRound(benchmark::State& state) {
+    const Prepared& p = market_of(static_cast<int>(state.range(1)));
+    if (!p.skip_reason.empty()) {
+        state.SkipWithError(p.skip_reason.c_str());
+        return;
+    }
+    const auto mode = static_cast<Mode>(state.range(0));
+    macf::host::MacfCoordinator coord({mode, 0, 4096, false});
+    macf::host::CostModel costs;
+    costs.native_token = p.market.resolve_token("WETH");
+    const macf::host::ScanRequest req{p.market, *p.graph, p.cycles, nullptr, costs, {}};
+    for (auto _ : state) {
+        auto r = coord.scan(req);
+        benchmark::DoNotOptimize(r.opportunities.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
+    state.SetLabel(std::string(macf::host::mode_name(mode)) + (state.range(1) == 0 ? "/univ2" : "/gen10m"));
+}
+
+void mode_args(benchmark::internal::Benchmark* b) {
+    for (const int market : {0, 1}) {
+        for (const Mode m : {Mode::kSequential, Mode::kBatch, Mode::kParallel}) {
+            b->Args({static_cast<int>(m), market});
+        }
+    }
+}
+
+BENCHMARK(BM_Score)->Apply(mode_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+BENCHMARK(BM_ScanRound)->Apply(mode_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+
+}  // namespace
