@@ -35,7 +35,8 @@ inline void prepare(Prepared& p) {
     host::CostModel costs;
     costs.native_token = weth;
     for (const auto& seg : p.cycles.segments) {
-        const double gas = dex::to_double(host::gas_cost_in(p.market, costs, seg.base_token, seg.hops));
+        const double gas =
+            dex::to_double(host::gas_cost_in(p.market, costs, seg.base_token, seg.hops));
         p.params.push_back({dex::make_score_params(0.0, gas), 0.0});
     }
 }
@@ -44,7 +45,8 @@ inline void prepare(Prepared& p) {
 inline const Prepared& univ2_market() {
     static const Prepared p = [] {
         Prepared r;
-        const std::filesystem::path dir = std::filesystem::path(MACF_SHARED_DATA) / "univ2-pairs-2020";
+        const std::filesystem::path dir =
+            std::filesystem::path(MACF_SHARED_DATA) / "univ2-pairs-2020";
         if (!std::filesystem::exists(dir)) {
             r.skip_reason = "no " + dir.string();
             return r;

@@ -35,7 +35,8 @@ void BM_V2GetAmountOut(benchmark::State& state) {
     U256 in{1'000'000'000'000'000'000ULL};
     for (auto _ : state) {
         U256 out;
-        benchmark::DoNotOptimize(macf::dex::v2_get_amount_out(in, r_in, r_out, macf::dex::v2_fee_from_bps(30), out));
+        benchmark::DoNotOptimize(
+            macf::dex::v2_get_amount_out(in, r_in, r_out, macf::dex::v2_fee_from_bps(30), out));
         benchmark::DoNotOptimize(out);
         in = in + U256{1};
     }

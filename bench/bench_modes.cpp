@@ -34,7 +34,8 @@ void BM_Score(benchmark::State& state) {
         benchmark::DoNotOptimize(found.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
-    state.SetLabel(std::string(macf::host::mode_name(mode)) + (state.range(1) == 0 ? "/univ2" : "/gen10m"));
+    state.SetLabel(std::string(macf::host::mode_name(mode)) +
+                   (state.range(1) == 0 ? "/univ2" : "/gen10m"));
 }
 
 /// The whole round through the coordinator, as `macf scan` runs it.
@@ -54,7 +55,8 @@ void BM_ScanRound(benchmark::State& state) {
         benchmark::DoNotOptimize(r.opportunities.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
-    state.SetLabel(std::string(macf::host::mode_name(mode)) + (state.range(1) == 0 ? "/univ2" : "/gen10m"));
+    state.SetLabel(std::string(macf::host::mode_name(mode)) +
+                   (state.range(1) == 0 ? "/univ2" : "/gen10m"));
 }
 
 void mode_args(benchmark::internal::Benchmark* b) {
@@ -66,6 +68,10 @@ void mode_args(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_Score)->Apply(mode_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
-BENCHMARK(BM_ScanRound)->Apply(mode_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+BENCHMARK(BM_ScanRound)
+    ->Apply(mode_args)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(1.0);
 
 }  // namespace

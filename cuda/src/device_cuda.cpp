@@ -17,9 +17,10 @@ DeviceStatus probe_device() noexcept {
             return s;
         }
         if (s.driver_version < s.runtime_version) {
-            s.reason = "the NVIDIA driver supports CUDA " + std::to_string(s.driver_version / 1000) +
-                       "." + std::to_string(s.driver_version % 1000 / 10) +
-                       ", older than the CUDA " + std::to_string(s.runtime_version / 1000) + "." +
+            s.reason = "the NVIDIA driver supports CUDA " +
+                       std::to_string(s.driver_version / 1000) + "." +
+                       std::to_string(s.driver_version % 1000 / 10) + ", older than the CUDA " +
+                       std::to_string(s.runtime_version / 1000) + "." +
                        std::to_string(s.runtime_version % 1000 / 10) + " runtime of this build";
             return s;
         }

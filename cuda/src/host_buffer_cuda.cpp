@@ -17,7 +17,7 @@ HostBuffer::HostBuffer(std::size_t bytes) : size_(bytes) {
         return;
     }
     (void)cudaGetLastError();  // no driver or no device: clear the sticky error, use plain memory
-    data_ = ::operator new(bytes, std::align_val_t{64});
+    data_ = ::operator new (bytes, std::align_val_t{64});
 }
 
 void HostBuffer::release() noexcept {
@@ -25,7 +25,7 @@ void HostBuffer::release() noexcept {
         if (pinned_) {
             (void)cudaFreeHost(data_);
         } else {
-            ::operator delete(data_, std::align_val_t{64});
+            ::operator delete (data_, std::align_val_t{64});
         }
     }
     data_ = nullptr;

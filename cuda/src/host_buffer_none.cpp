@@ -9,11 +9,11 @@
 namespace macf::cuda {
 
 HostBuffer::HostBuffer(std::size_t bytes) : size_(bytes) {
-    if (bytes != 0) data_ = ::operator new(bytes, std::align_val_t{64});
+    if (bytes != 0) data_ = ::operator new (bytes, std::align_val_t{64});
 }
 
 void HostBuffer::release() noexcept {
-    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    if (data_ != nullptr) ::operator delete (data_, std::align_val_t{64});
     data_ = nullptr;
     size_ = 0;
 }

@@ -47,8 +47,7 @@ void add_gen_command(CLI::App& app) {
     cmd->add_option("--pools", opt->gen.pools, "Pools")
         ->check(CLI::Range(1U, 100'000'000U))
         ->capture_default_str();
-    cmd->add_option("--dislocations", opt->gen.dislocations,
-                    "WETH pools moved 2-6 % off price")
+    cmd->add_option("--dislocations", opt->gen.dislocations, "WETH pools moved 2-6 % off price")
         ->capture_default_str();
     cmd->add_option("--zipf", opt->gen.zipf_exponent,
                     "Token popularity exponent s (weight 1/rank^s)")
@@ -58,8 +57,7 @@ void add_gen_command(CLI::App& app) {
                     "Per-pool relative price deviation (standard deviation)")
         ->check(CLI::Range(0.0, 0.5))
         ->capture_default_str();
-    cmd->add_option("--median-liquidity", opt->gen.median_liquidity_eth,
-                    "Median pool value in ETH")
+    cmd->add_option("--median-liquidity", opt->gen.median_liquidity_eth, "Median pool value in ETH")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("-o,--out", opt->out, "Output file ('-': stdout)")->capture_default_str();

@@ -34,7 +34,8 @@ void add_import_command(CLI::App& app) {
         std::vector<host::PairsFile> files;
         for (const auto& f : opt->uniswap) files.push_back({f, "uniswap_v2", 30});
         for (const auto& f : opt->sushiswap) files.push_back({f, "sushiswap", 30});
-        if (files.empty()) throw std::invalid_argument("give at least one --uniswap-v2 or --sushiswap file");
+        if (files.empty())
+            throw std::invalid_argument("give at least one --uniswap-v2 or --sushiswap file");
         host::ImportReport report;
         const host::Market market = host::import_pairs(files, report);
         if (opt->out == "-") {
@@ -47,7 +48,8 @@ void add_import_command(CLI::App& app) {
             if (!file) throw std::runtime_error(opt->out + ": write failed");
         }
         spdlog::info("read {} pairs: imported {}, left out {} with a zero reserve; {} tokens",
-                     report.pairs_read, report.pairs_imported, report.zero_reserve_excluded, report.tokens);
+                     report.pairs_read, report.pairs_imported, report.zero_reserve_excluded,
+                     report.tokens);
     });
 }
 

@@ -77,9 +77,9 @@ std::string metrics_json(const host::Metrics& x) {
     std::ostringstream o;
     o << "{\"mode\":\"" << host::mode_name(x.mode) << "\""
       << ",\"opportunities_processed\":" << x.opportunities_processed
-      << ",\"batch_count\":" << x.batch_count << ",\"parallel_executions\":" << x.parallel_executions
-      << ",\"cache_hits\":" << x.cache_hits << ",\"cache_misses\":" << x.cache_misses
-      << ",\"total_time\":" << json_number(x.total_time)
+      << ",\"batch_count\":" << x.batch_count
+      << ",\"parallel_executions\":" << x.parallel_executions << ",\"cache_hits\":" << x.cache_hits
+      << ",\"cache_misses\":" << x.cache_misses << ",\"total_time\":" << json_number(x.total_time)
       << ",\"speedup_factor\":" << (x.speedup_factor ? json_number(*x.speedup_factor) : "null")
       << ",\"cache_hit_rate\":" << json_number(x.cache_hit_rate)
       << ",\"cycles_per_second\":" << json_number(x.cycles_per_second)
@@ -102,17 +102,18 @@ std::string opportunity_json(const host::Market& m, const host::Opportunity& o) 
       << dex::to_string(o.output) << "\",\"flash_fee\":\"" << dex::to_string(o.flash_fee)
       << "\",\"gas_cost\":\"" << dex::to_string(o.gas_cost) << "\",\"net_profit\":\""
       << dex::to_string(o.net_profit) << "\",\"net_profit_units\":\""
-      << dex::to_units(o.net_profit, base.decimals) << "\",\"approx_input\":"
-      << json_number(o.approx_input) << ",\"approx_profit\":" << json_number(o.approx_profit)
-      << ",\"hops\":[";
+      << dex::to_units(o.net_profit, base.decimals)
+      << "\",\"approx_input\":" << json_number(o.approx_input)
+      << ",\"approx_profit\":" << json_number(o.approx_profit) << ",\"hops\":[";
     for (std::size_t i = 0; i < o.hops.size(); ++i) {
         const auto& h = o.hops[i];
         const auto& pool = m.pools[h.pool];
-        s << (i ? "," : "") << "{\"pool\":\"" << pool.address.to_hex() << "\",\"dex\":"
-          << json_quote(pool.dex) << ",\"token_in\":\"" << m.tokens[h.token_in].address.to_hex()
-          << "\",\"token_out\":\"" << m.tokens[h.token_out].address.to_hex()
-          << "\",\"amount_in\":\"" << dex::to_string(h.amount_in) << "\",\"amount_out\":\""
-          << dex::to_string(h.amount_out) << "\"}";
+        s << (i ? "," : "") << "{\"pool\":\"" << pool.address.to_hex()
+          << "\",\"dex\":" << json_quote(pool.dex) << ",\"token_in\":\""
+          << m.tokens[h.token_in].address.to_hex() << "\",\"token_out\":\""
+          << m.tokens[h.token_out].address.to_hex() << "\",\"amount_in\":\""
+          << dex::to_string(h.amount_in) << "\",\"amount_out\":\"" << dex::to_string(h.amount_out)
+          << "\"}";
     }
     s << "]}";
     return s.str();
@@ -145,11 +146,12 @@ void print_text(const ScanOptions& opt, const host::Market& m, const host::Token
         out << ")";
     }
     out << ", " << thousands(r.below_min_liquidity) << " by --min-liquidity "
-        << (opt.min_liquidity > 0 ? std::to_string(opt.min_liquidity) + " units" : "(off)")
-        << ", " << thousands(r.excluded_token) << " by --exclude-token"
+        << (opt.min_liquidity > 0 ? std::to_string(opt.min_liquidity) + " units" : "(off)") << ", "
+        << thousands(r.excluded_token) << " by --exclude-token"
         << (opt.excluded.empty() ? " (off)" : "") << "\n";
     out << "base tokens:";
-    for (const auto b : bases) out << " " << m.tokens[b].symbol << " (" << m.tokens[b].address.to_hex() << ")";
+    for (const auto b : bases)
+        out << " " << m.tokens[b].symbol << " (" << m.tokens[b].address.to_hex() << ")";
     out << "\ncycles: " << thousands(cycles.size()) << " (";
     for (unsigned k = 2; k <= opt.max_hops; ++k) {
         out << (k > 2 ? ", " : "") << k << " hops: " << thousands(cycles.count_by_length[k]);
@@ -175,9 +177,10 @@ void print_text(const ScanOptions& opt, const host::Market& m, const host::Token
             << base.symbol << " (" << dex::to_string(o.net_profit) << " wei)  path "
             << token_label(m, o.base_token);
         for (const auto& h : o.hops) out << " -> " << token_label(m, h.token_out);
-        out << "\n    input " << dex::to_string(o.input) << " wei (" << dex::to_units(o.input, base.decimals)
-            << " " << base.symbol << "), output " << dex::to_string(o.output) << ", gas "
-            << dex::to_string(o.gas_cost) << ", flash fee " << dex::to_string(o.flash_fee) << "\n";
+        out << "\n    input " << dex::to_string(o.input) << " wei ("
+            << dex::to_units(o.input, base.decimals) << " " << base.symbol << "), output "
+            << dex::to_string(o.output) << ", gas " << dex::to_string(o.gas_cost) << ", flash fee "
+            << dex::to_string(o.flash_fee) << "\n";
         for (const auto& h : o.hops) {
             const auto& pool = m.pools[h.pool];
             out << "    " << pool.address.to_hex() << " " << (pool.dex.empty() ? "-" : pool.dex)
@@ -225,7 +228,8 @@ void print_json(const ScanOptions& opt, const host::Market& m, const host::Token
     std::ostringstream o;
     o << "{\"market\":{\"file\":" << json_quote(opt.market) << ",\"tokens\":" << m.tokens.size()
       << ",\"pools\":" << m.pools.size() << "},\"graph\":{\"pools_included\":" << r.included
-      << ",\"excluded_empty\":" << r.empty << ",\"excluded_unsupported_kind\":" << r.unsupported_kind
+      << ",\"excluded_empty\":" << r.empty
+      << ",\"excluded_unsupported_kind\":" << r.unsupported_kind
       << ",\"excluded_min_liquidity\":" << r.below_min_liquidity
       << ",\"excluded_token\":" << r.excluded_token
       << ",\"min_liquidity_units\":" << json_number(opt.min_liquidity) << "},\"base_tokens\":[";
@@ -233,15 +237,18 @@ void print_json(const ScanOptions& opt, const host::Market& m, const host::Token
         o << (i ? "," : "") << "\"" << m.tokens[bases[i]].address.to_hex() << "\"";
     }
     o << "],\"cycles\":{\"total\":" << cycles.size();
-    for (unsigned k = 2; k <= host::kMaxHops; ++k) o << ",\"hops_" << k << "\":" << cycles.count_by_length[k];
+    for (unsigned k = 2; k <= host::kMaxHops; ++k)
+        o << ",\"hops_" << k << "\":" << cycles.count_by_length[k];
     o << ",\"enumerate_seconds\":" << json_number(enumerate_s)
       << ",\"memory_bytes\":" << cycles.memory_bytes() << "},";
     const auto& best = runs.front().result;
     o << "\"opportunities_total\":" << best.opportunities.size() << ",\"opportunities\":[";
     const std::size_t shown = std::min(opt.top, best.opportunities.size());
-    for (std::size_t i = 0; i < shown; ++i) o << (i ? "," : "") << opportunity_json(m, best.opportunities[i]);
+    for (std::size_t i = 0; i < shown; ++i)
+        o << (i ? "," : "") << opportunity_json(m, best.opportunities[i]);
     o << "],\"modes_agree\":" << (agree ? "true" : "false") << ",\"runs\":[";
-    for (std::size_t i = 0; i < runs.size(); ++i) o << (i ? "," : "") << metrics_json(runs[i].result.metrics);
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        o << (i ? "," : "") << metrics_json(runs[i].result.metrics);
     o << "]}\n";
     std::cout << o.str();
 }

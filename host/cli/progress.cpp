@@ -20,7 +20,8 @@ Progress::~Progress() {
 void Progress::update(double fraction) {
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
-    if (now - start_ < std::chrono::seconds(1) || now - last_draw_ < std::chrono::milliseconds(100)) {
+    if (now - start_ < std::chrono::seconds(1) ||
+        now - last_draw_ < std::chrono::milliseconds(100)) {
         return;
     }
     last_draw_ = now;

@@ -9,7 +9,7 @@ namespace macf::cli {
 /// A one-line progress display on stderr for work that takes longer than a second, shown only
 /// when stdout and stderr are terminals. Updated from one thread; cleared on destruction.
 class Progress {
-public:
+  public:
     explicit Progress(std::string label);
     ~Progress();
     Progress(const Progress&) = delete;
@@ -18,7 +18,7 @@ public:
     /// Reports `fraction` (0..1) done; redraws at most 10 times a second.
     void update(double fraction);
 
-private:
+  private:
     std::string label_;
     bool enabled_;
     bool drawn_ = false;

@@ -34,8 +34,8 @@ void compose_chunk(const std::uint32_t* __restrict ids, std::uint64_t n,
 /// The optimum of `n` composed cycles: the division and square root, vectorised (4 lanes with
 /// AVX2, 2 with SSE2).
 MACF_MULTIVERSION void optimum_chunk(const double* __restrict a, const double* __restrict c,
-                                     std::uint64_t n, dex::ScoreParams p,
-                                     double* __restrict input, double* __restrict profit) {
+                                     std::uint64_t n, dex::ScoreParams p, double* __restrict input,
+                                     double* __restrict profit) {
     for (std::uint64_t j = 0; j < n; ++j) {
         const dex::CycleScore r = dex::optimal_trade(a[j], c[j], p);
         input[j] = r.input;
@@ -57,9 +57,15 @@ void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, st
         const std::uint64_t c0 = first + off;
         const std::uint32_t* ids = cycles.hops.data() + cycles.offsets[c0];
         switch (segment.hops) {
-            case 2: compose_chunk<2>(ids, n, edges, a, c); break;
-            case 3: compose_chunk<3>(ids, n, edges, a, c); break;
-            default: compose_chunk<4>(ids, n, edges, a, c); break;
+            case 2:
+                compose_chunk<2>(ids, n, edges, a, c);
+                break;
+            case 3:
+                compose_chunk<3>(ids, n, edges, a, c);
+                break;
+            default:
+                compose_chunk<4>(ids, n, edges, a, c);
+                break;
         }
         optimum_chunk(a, c, n, params.score, input, profit);
         for (std::uint64_t j = 0; j < n; ++j) {

@@ -23,9 +23,10 @@ void log_ultra_fallback_once() {
     if (said.exchange(true)) return;
     const cuda::DeviceStatus dev = cuda::probe_device();
     if (dev.usable) {
-        spdlog::warn("ultra mode runs as parallel: GPU {} found, but the GPU scoring backend is "
-                     "not part of this version yet",
-                     dev.name);
+        spdlog::warn(
+            "ultra mode runs as parallel: GPU {} found, but the GPU scoring backend is "
+            "not part of this version yet",
+            dev.name);
     } else {
         spdlog::warn("ultra mode runs as parallel: {}", dev.reason);
     }
@@ -34,7 +35,8 @@ void log_ultra_fallback_once() {
 }  // namespace
 
 MacfCoordinator::MacfCoordinator(CoordinatorConfig config) : config_(config) {
-    if (config_.max_workers == 0) config_.max_workers = std::max(1U, std::thread::hardware_concurrency());
+    if (config_.max_workers == 0)
+        config_.max_workers = std::max(1U, std::thread::hardware_concurrency());
     if (config_.batch_size == 0) throw std::invalid_argument("batch_size must be at least 1");
     pool_ = std::make_unique<ThreadPool>(config_.max_workers);
     if (config_.mode == Mode::kUltra) log_ultra_fallback_once();
@@ -124,7 +126,8 @@ ScanResult MacfCoordinator::scan(const ScanRequest& req) {
     // 3. Approximate scoring in the configured mode.
     t = Clock::now();
     ScoreStats stats;
-    const std::vector<Candidate> candidates = scorer_->score(ScoreJob{req.cycles, edges, params}, stats);
+    const std::vector<Candidate> candidates =
+        scorer_->score(ScoreJob{req.cycles, edges, params}, stats);
     m.stages.score = seconds_since(t);
     m.candidates = candidates.size();
     m.batch_count = stats.batches;
@@ -136,16 +139,18 @@ ScanResult MacfCoordinator::scan(const ScanRequest& req) {
     {
         std::size_t s = 0;
         for (std::size_t i = 0; i < candidates.size(); ++i) {
-            while (candidates[i].cycle >= req.cycles.segments[s].first + req.cycles.segments[s].count) ++s;
+            while (candidates[i].cycle >=
+                   req.cycles.segments[s].first + req.cycles.segments[s].count)
+                ++s;
             segment_of[i] = s;
         }
     }
     std::vector<std::optional<Opportunity>> exact(candidates.size());
     const auto resim_range = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-            exact[i] = resimulate(req.cycles, req.graph, states, candidates[i],
-                                  gas_by_segment[segment_of[i]], req.costs.flash_fee_bps,
-                                  req.min_profit);
+            exact[i] =
+                resimulate(req.cycles, req.graph, states, candidates[i],
+                           gas_by_segment[segment_of[i]], req.costs.flash_fee_bps, req.min_profit);
         }
     };
     if (config_.mode == Mode::kParallel || config_.mode == Mode::kUltra) {

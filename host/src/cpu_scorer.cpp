@@ -10,7 +10,7 @@ namespace {
 /// Sequential: one cycle at a time through `dex::score_cycle`, the reference every other
 /// backend is compared against.
 class SequentialScorer final : public Scorer {
-public:
+  public:
     Mode mode() const noexcept override { return Mode::kSequential; }
 
     std::vector<Candidate> score(const ScoreJob& job, ScoreStats& stats) override {
@@ -44,14 +44,15 @@ std::vector<BatchRange> split_batches(const CycleSet& cycles, std::size_t batch_
     for (std::size_t s = 0; s < cycles.segments.size(); ++s) {
         const CycleSegment& seg = cycles.segments[s];
         for (std::uint64_t off = 0; off < seg.count; off += batch_size) {
-            out.push_back({s, seg.first + off, std::min<std::uint64_t>(batch_size, seg.count - off)});
+            out.push_back(
+                {s, seg.first + off, std::min<std::uint64_t>(batch_size, seg.count - off)});
         }
     }
     return out;
 }
 
 class BatchScorer final : public Scorer {
-public:
+  public:
     explicit BatchScorer(std::size_t batch_size) : batch_size_(batch_size) {}
     Mode mode() const noexcept override { return Mode::kBatch; }
 
@@ -66,13 +67,14 @@ public:
         return out;
     }
 
-private:
+  private:
     std::size_t batch_size_;
 };
 
 class ParallelScorer final : public Scorer {
-public:
-    ParallelScorer(std::size_t batch_size, ThreadPool& pool) : batch_size_(batch_size), pool_(pool) {}
+  public:
+    ParallelScorer(std::size_t batch_size, ThreadPool& pool)
+        : batch_size_(batch_size), pool_(pool) {}
     Mode mode() const noexcept override { return Mode::kParallel; }
 
     std::vector<Candidate> score(const ScoreJob& job, ScoreStats& stats) override {
@@ -94,14 +96,15 @@ public:
         for (const auto& f : found) total += f.size();
         std::vector<Candidate> out;
         out.reserve(total);
-        for (const auto& f : found) out.insert(out.end(), f.begin(), f.end());  // task order = cycle order
+        for (const auto& f : found)
+            out.insert(out.end(), f.begin(), f.end());  // task order = cycle order
         stats.cycles += job.cycles.size();
         stats.batches += batches.size();
         stats.tasks += tasks;
         return out;
     }
 
-private:
+  private:
     std::size_t batch_size_;
     ThreadPool& pool_;
 };
@@ -111,11 +114,14 @@ private:
 std::unique_ptr<Scorer> make_cpu_scorer(Mode mode, std::size_t batch_size, ThreadPool* pool) {
     if (batch_size == 0) throw std::invalid_argument("batch_size must be at least 1");
     switch (mode) {
-        case Mode::kSequential: return std::make_unique<SequentialScorer>();
-        case Mode::kBatch: return std::make_unique<BatchScorer>(batch_size);
+        case Mode::kSequential:
+            return std::make_unique<SequentialScorer>();
+        case Mode::kBatch:
+            return std::make_unique<BatchScorer>(batch_size);
         case Mode::kParallel:
         case Mode::kUltra:
-            if (pool == nullptr) throw std::invalid_argument("parallel scoring needs a thread pool");
+            if (pool == nullptr)
+                throw std::invalid_argument("parallel scoring needs a thread pool");
             return std::make_unique<ParallelScorer>(batch_size, *pool);
     }
     throw std::invalid_argument("unknown mode");

@@ -9,7 +9,7 @@ namespace {
 
 /// Depth-first search for cycles of exactly `length` hops from `base`.
 class CycleWalker {
-public:
+  public:
     CycleWalker(const TokenGraph& graph, std::uint32_t base, unsigned length,
                 std::vector<std::uint32_t>& hops_out, std::vector<bool>& visited)
         : graph_(graph), base_(base), length_(length), out_(hops_out), visited_(visited) {}
@@ -26,7 +26,7 @@ public:
         return found_;
     }
 
-private:
+  private:
     bool pool_used(std::uint32_t pool, unsigned depth) const {
         for (unsigned i = 0; i < depth; ++i) {
             if (graph_.edges()[path_[i]].pool == pool) return true;
@@ -81,8 +81,9 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
     std::vector<bool> visited(graph.token_count(), false);
     std::uint64_t first_hops_total = 0;
     for (const auto base : base_tokens) {
-        first_hops_total += static_cast<std::uint64_t>(graph.out_end(base) - graph.out_begin(base)) *
-                            (max_hops - 1);
+        first_hops_total +=
+            static_cast<std::uint64_t>(graph.out_end(base) - graph.out_begin(base)) *
+            (max_hops - 1);
     }
     std::uint64_t first_hops_done = 0;
     std::uint64_t cycles = 0;

@@ -22,8 +22,8 @@ T check(simdjson::simdjson_result<T>&& r) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                          s.back() == '\t')) {
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
         s.remove_suffix(1);
     }
     return s;
@@ -82,12 +82,18 @@ Value convert(od::value v, int depth) {
 
 std::string_view type_name(Value::Type type) noexcept {
     switch (type) {
-        case Value::Type::kNull: return "null";
-        case Value::Type::kBool: return "boolean";
-        case Value::Type::kNumber: return "number";
-        case Value::Type::kString: return "string";
-        case Value::Type::kArray: return "array";
-        case Value::Type::kObject: return "object";
+        case Value::Type::kNull:
+            return "null";
+        case Value::Type::kBool:
+            return "boolean";
+        case Value::Type::kNumber:
+            return "number";
+        case Value::Type::kString:
+            return "string";
+        case Value::Type::kArray:
+            return "array";
+        case Value::Type::kObject:
+            return "object";
     }
     return "unknown";
 }

@@ -17,8 +17,8 @@ struct Value {
     enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
     Type type = Type::kNull;
     bool boolean = false;
-    std::string text;  ///< a number's raw text, or a string's unescaped text
-    std::vector<Value> items;                           ///< array elements
+    std::string text;          ///< a number's raw text, or a string's unescaped text
+    std::vector<Value> items;  ///< array elements
     std::vector<std::pair<std::string, Value>> fields;  ///< object members, in order
 
     /// The member `key`, or nullptr (objects only).

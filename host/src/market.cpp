@@ -53,9 +53,8 @@ void Market::index() {
         }
         for (const std::uint32_t t : pools[i].tokens) {
             if (t >= tokens.size()) {
-                throw MarketError("pools[" + std::to_string(i) + "] (" +
-                                  pools[i].address.to_hex() + "): token index " +
-                                  std::to_string(t) + " is not a listed token");
+                throw MarketError("pools[" + std::to_string(i) + "] (" + pools[i].address.to_hex() +
+                                  "): token index " + std::to_string(t) + " is not a listed token");
             }
         }
     }

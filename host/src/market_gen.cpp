@@ -12,7 +12,7 @@ namespace {
 
 /// splitmix64: small, fast, identical everywhere.
 class Rng {
-public:
+  public:
     explicit Rng(std::uint64_t seed) : state_(seed) {}
     std::uint64_t next() {
         std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
@@ -29,7 +29,7 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
     }
 
-private:
+  private:
     std::uint64_t state_;
 };
 
@@ -111,10 +111,9 @@ Market generate_market(const GeneratorOptions& o) {
     }
     const auto pick = [&] {
         const double r = rng.uniform() * total;
-        return static_cast<std::uint32_t>(
-            std::min<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), r) -
-                                      cumulative.begin(),
-                                  o.tokens - 1));
+        return static_cast<std::uint32_t>(std::min<std::size_t>(
+            std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin(),
+            o.tokens - 1));
     };
     std::unordered_set<std::uint64_t> taken;  // (token a, token b, venue)
     std::uint64_t attempts = 0;
@@ -132,7 +131,8 @@ Market generate_market(const GeneratorOptions& o) {
         for (double acc = kVenues[0].share; venue + 1 < std::size(kVenues) && v >= acc;) {
             acc += kVenues[++venue].share;
         }
-        const std::uint64_t key = (static_cast<std::uint64_t>(a) << 34) | (static_cast<std::uint64_t>(b) << 2) | venue;
+        const std::uint64_t key =
+            (static_cast<std::uint64_t>(a) << 34) | (static_cast<std::uint64_t>(b) << 2) | venue;
         if (!taken.insert(key).second) continue;
         double value = o.median_liquidity_eth * std::exp(1.5 * rng.normal());
         if (a < kHubCount && b < kHubCount) value *= 100.0;  // hub pairs are the deep ones

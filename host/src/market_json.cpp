@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "json_tree.hpp"
-#include "macf/host/json_text.hpp"
 #include "macf/dex/u256_text.hpp"
+#include "macf/host/json_text.hpp"
 
 namespace macf::host {
 namespace {
@@ -96,8 +96,8 @@ struct Context {
         std::vector<U256> out;
         out.reserve(expected);
         for (std::size_t i = 0; i < arr.items.size(); ++i) {
-            out.push_back(uint(arr.items[i], std::string(field) + "[" + std::to_string(i) + "]",
-                               bits));
+            out.push_back(
+                uint(arr.items[i], std::string(field) + "[" + std::to_string(i) + "]", bits));
         }
         return out;
     }
@@ -139,7 +139,8 @@ std::vector<std::uint32_t> token_list(const Context& ctx, const Market& m, const
         const std::uint32_t t =
             token_ref(ctx, m, arr.items[i], std::string(field) + "[" + std::to_string(i) + "]");
         for (const auto prev : out) {
-            if (prev == t) ctx.fail(field, "lists token " + m.tokens[t].address.to_hex() + " twice");
+            if (prev == t)
+                ctx.fail(field, "lists token " + m.tokens[t].address.to_hex() + " twice");
         }
         out.push_back(t);
     }
@@ -160,10 +161,12 @@ U256 balancer_scaling(const Context& ctx, unsigned decimals) {
 }
 
 void parse_v2(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
-    ctx.only_fields(obj, {"kind", "address", "dex", "token0", "token1", "reserve0", "reserve1",
-                          "fee_bps"});
-    const std::uint32_t t0 = token_ref(ctx, m, ctx.require(obj, "token0", Value::Type::kString), "token0");
-    const std::uint32_t t1 = token_ref(ctx, m, ctx.require(obj, "token1", Value::Type::kString), "token1");
+    ctx.only_fields(
+        obj, {"kind", "address", "dex", "token0", "token1", "reserve0", "reserve1", "fee_bps"});
+    const std::uint32_t t0 =
+        token_ref(ctx, m, ctx.require(obj, "token0", Value::Type::kString), "token0");
+    const std::uint32_t t1 =
+        token_ref(ctx, m, ctx.require(obj, "token1", Value::Type::kString), "token1");
     if (t0 == t1) ctx.fail("token1", "equals token0");
     pool.tokens = {t0, t1};
     UniswapV2State s;
@@ -178,8 +181,10 @@ void parse_v2(const Context& ctx, const Market& m, const Value& obj, Pool& pool)
 void parse_v3(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
     ctx.only_fields(obj, {"kind", "address", "dex", "token0", "token1", "fee", "tick_spacing",
                           "sqrt_price_x96", "liquidity", "tick", "ticks"});
-    const std::uint32_t t0 = token_ref(ctx, m, ctx.require(obj, "token0", Value::Type::kString), "token0");
-    const std::uint32_t t1 = token_ref(ctx, m, ctx.require(obj, "token1", Value::Type::kString), "token1");
+    const std::uint32_t t0 =
+        token_ref(ctx, m, ctx.require(obj, "token0", Value::Type::kString), "token0");
+    const std::uint32_t t1 =
+        token_ref(ctx, m, ctx.require(obj, "token1", Value::Type::kString), "token1");
     if (t0 == t1) ctx.fail("token1", "equals token0");
     pool.tokens = {t0, t1};
     UniswapV3State s;
@@ -205,10 +210,11 @@ void parse_v3(const Context& ctx, const Market& m, const Value& obj, Pool& pool)
         if (lv == nullptr) ctx.fail(f + ".liquidity_net", "missing");
         V3Tick tick;
         tick.tick = static_cast<std::int32_t>(ctx.sint(*tv, f + ".tick", -887272, 887272));
-        if (tick.tick % s.tick_spacing != 0) ctx.fail(f + ".tick", "not a multiple of tick_spacing");
-        tick.liquidity_net = ctx.sint(*lv, f + ".liquidity_net",
-                                      std::numeric_limits<Int128>::min() + 1,
-                                      std::numeric_limits<Int128>::max());
+        if (tick.tick % s.tick_spacing != 0)
+            ctx.fail(f + ".tick", "not a multiple of tick_spacing");
+        tick.liquidity_net =
+            ctx.sint(*lv, f + ".liquidity_net", std::numeric_limits<Int128>::min() + 1,
+                     std::numeric_limits<Int128>::max());
         if (!s.ticks.empty() && s.ticks.back().tick >= tick.tick) {
             ctx.fail(f + ".tick", "ticks must be strictly ascending");
         }
@@ -218,8 +224,8 @@ void parse_v3(const Context& ctx, const Market& m, const Value& obj, Pool& pool)
 }
 
 void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
-    ctx.only_fields(obj, {"kind", "address", "dex", "coins", "balances", "rates", "A",
-                          "a_precision", "fee"});
+    ctx.only_fields(
+        obj, {"kind", "address", "dex", "coins", "balances", "rates", "A", "a_precision", "fee"});
     pool.tokens = token_list(ctx, m, obj, "coins");
     const std::size_t n = pool.tokens.size();
     CurveStableState s;
@@ -228,7 +234,8 @@ void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& po
         s.rates = ctx.uint_array(obj, "rates", 256, n);
     } else {
         for (const auto t : pool.tokens) {
-            if (m.tokens[t].decimals > 36) ctx.fail("rates", "needed for a coin with > 36 decimals");
+            if (m.tokens[t].decimals > 36)
+                ctx.fail("rates", "needed for a coin with > 36 decimals");
             s.rates.push_back(pow10(36U - m.tokens[t].decimals));
         }
     }
@@ -248,8 +255,8 @@ void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& po
 void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool& pool,
                     bool weighted) {
     if (weighted) {
-        ctx.only_fields(obj, {"kind", "address", "dex", "tokens", "balances", "weights",
-                              "swap_fee", "scaling_factors", "pool_id"});
+        ctx.only_fields(obj, {"kind", "address", "dex", "tokens", "balances", "weights", "swap_fee",
+                              "scaling_factors", "pool_id"});
     } else {
         ctx.only_fields(obj, {"kind", "address", "dex", "tokens", "balances", "amp", "swap_fee",
                               "scaling_factors", "pool_id"});
@@ -262,7 +269,8 @@ void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool&
     if (obj.find("scaling_factors") != nullptr) {
         scaling = ctx.uint_array(obj, "scaling_factors", 256, n);
     } else {
-        for (const auto t : pool.tokens) scaling.push_back(balancer_scaling(ctx, m.tokens[t].decimals));
+        for (const auto t : pool.tokens)
+            scaling.push_back(balancer_scaling(ctx, m.tokens[t].decimals));
     }
     const U256 swap_fee = ctx.uint_field(obj, "swap_fee", 64);
     if (swap_fee >= one) ctx.fail("swap_fee", "must be below 10^18 (100 %)");
@@ -271,7 +279,8 @@ void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool&
         s.weights = ctx.uint_array(obj, "weights", 64, n);
         U256 sum;
         for (const auto& w : s.weights) {
-            if (w < U256{10'000'000'000'000'000ULL}) ctx.fail("weights", "a weight below 1 % (10^16)");
+            if (w < U256{10'000'000'000'000'000ULL})
+                ctx.fail("weights", "a weight below 1 % (10^16)");
             sum = sum + w;
         }
         if (sum != one) ctx.fail("weights", "sum to " + dex::to_string(sum) + ", not 10^18");
@@ -332,11 +341,21 @@ void parse_pools(std::string_view origin, const Value& root, Market& m) {
             pool.dex = dex->text;
         }
         switch (pool.kind) {
-            case PoolKind::kUniswapV2: parse_v2(ctx, m, p, pool); break;
-            case PoolKind::kUniswapV3: parse_v3(ctx, m, p, pool); break;
-            case PoolKind::kCurveStable: parse_curve(ctx, m, p, pool); break;
-            case PoolKind::kBalancerWeighted: parse_balancer(ctx, m, p, pool, true); break;
-            case PoolKind::kBalancerStable: parse_balancer(ctx, m, p, pool, false); break;
+            case PoolKind::kUniswapV2:
+                parse_v2(ctx, m, p, pool);
+                break;
+            case PoolKind::kUniswapV3:
+                parse_v3(ctx, m, p, pool);
+                break;
+            case PoolKind::kCurveStable:
+                parse_curve(ctx, m, p, pool);
+                break;
+            case PoolKind::kBalancerWeighted:
+                parse_balancer(ctx, m, p, pool, true);
+                break;
+            case PoolKind::kBalancerStable:
+                parse_balancer(ctx, m, p, pool, false);
+                break;
         }
         m.pools.push_back(std::move(pool));
     }
@@ -395,8 +414,7 @@ std::string num(const U256& v) { return "\"" + dex::to_string(v) + "\""; }
 
 std::string int128_text(Int128 v) {
     const bool neg = v < 0;
-    UInt128 mag = neg ? static_cast<UInt128>(-(v + 1)) + 1
-                                : static_cast<UInt128>(v);
+    UInt128 mag = neg ? static_cast<UInt128>(-(v + 1)) + 1 : static_cast<UInt128>(v);
     const U256 u{static_cast<std::uint64_t>(mag), static_cast<std::uint64_t>(mag >> 64), 0, 0};
     return std::string(neg ? "\"-" : "\"") + dex::to_string(u) + "\"";
 }

@@ -5,10 +5,14 @@ namespace macf::host {
 
 std::string_view mode_name(Mode mode) noexcept {
     switch (mode) {
-        case Mode::kSequential: return "sequential";
-        case Mode::kBatch: return "batch";
-        case Mode::kParallel: return "parallel";
-        case Mode::kUltra: return "ultra";
+        case Mode::kSequential:
+            return "sequential";
+        case Mode::kBatch:
+            return "batch";
+        case Mode::kParallel:
+            return "parallel";
+        case Mode::kUltra:
+            return "ultra";
     }
     return "unknown";
 }

@@ -79,8 +79,10 @@ dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_
     }
     if (best_native.is_zero()) {
         throw MarketError("cannot price gas in " + market.tokens[base].symbol + " (" +
-                          market.tokens[base].address.to_hex() + "): no Uniswap V2 pool pairs it "
-                          "with the native token " + market.tokens[costs.native_token].symbol +
+                          market.tokens[base].address.to_hex() +
+                          "): no Uniswap V2 pool pairs it "
+                          "with the native token " +
+                          market.tokens[costs.native_token].symbol +
                           "; use it with --gas-price-gwei 0 or choose another base");
     }
     U256 q;

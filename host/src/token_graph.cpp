@@ -17,11 +17,14 @@ std::vector<dex::U256> balances_of(const Pool& pool) {
             const auto& s = std::get<UniswapV2State>(pool.state);
             return {s.reserve0, s.reserve1};
         }
-        case PoolKind::kCurveStable: return std::get<CurveStableState>(pool.state).balances;
+        case PoolKind::kCurveStable:
+            return std::get<CurveStableState>(pool.state).balances;
         case PoolKind::kBalancerWeighted:
             return std::get<BalancerWeightedState>(pool.state).balances;
-        case PoolKind::kBalancerStable: return std::get<BalancerStableState>(pool.state).balances;
-        case PoolKind::kUniswapV3: break;
+        case PoolKind::kBalancerStable:
+            return std::get<BalancerStableState>(pool.state).balances;
+        case PoolKind::kUniswapV3:
+            break;
     }
     return {};
 }

@@ -27,7 +27,7 @@ cudaError_t launch_score_cycles(CycleSegmentView segment, const dex::HopCoeffs* 
                                 cudaStream_t stream) noexcept {
     if (segment.count == 0) return cudaSuccess;
     k_score_cycles<<<grid_size(segment.count, kBlockSize), kBlockSize, 0, stream>>>(segment, edges,
-                                                                                  params, out);
+                                                                                    params, out);
     return cudaGetLastError();
 }
 

@@ -16,7 +16,8 @@ TEST(Address, ParsesAnyCaseAndPrintsLowerCase) {
 
 TEST(Address, RejectsMalformed) {
     for (const char* bad : {"", "0x", "c02aaa39b223fe8d0a0e5c4f27ead9083c756cc2",
-                            "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc", "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2a",
+                            "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc",
+                            "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2a",
                             "0xg02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"}) {
         EXPECT_FALSE(macf::chain::Address::parse(bad)) << bad;
     }

@@ -20,7 +20,8 @@ double chain_output(const std::vector<std::array<double, 2>>& reserves, double g
 // (1000,1100)·10^18 with γ = 0.997 give a = 1.09013, x* = 16.6344·10^18, P* = 0.733456·10^18.
 TEST(CycleScore, ClosedFormMatchesWorkedExample) {
     const double e = 1e18;
-    const std::vector<std::array<double, 2>> r = {{1000 * e, 2000 * e}, {3000 * e, 1500 * e}, {1000 * e, 1100 * e}};
+    const std::vector<std::array<double, 2>> r = {
+        {1000 * e, 2000 * e}, {3000 * e, 1500 * e}, {1000 * e, 1100 * e}};
     std::vector<HopCoeffs> edges;
     for (const auto& x : r) edges.push_back(macf::dex::constant_product_hop(x[0], x[1], 0.997));
     const unsigned ids[] = {0, 1, 2};
@@ -61,18 +62,22 @@ TEST(CycleScore, FlashFeeAndGas) {
     std::vector<HopCoeffs> edges = {macf::dex::constant_product_hop(100 * e, 110 * e, 1.0),
                                     macf::dex::constant_product_hop(100 * e, 100 * e, 1.0)};
     const unsigned ids[] = {0, 1};
-    const auto none = macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0, 0));
-    const auto fee = macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0.05, 0));
+    const auto none =
+        macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0, 0));
+    const auto fee =
+        macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0.05, 0));
     EXPECT_GT(none.net_profit, fee.net_profit);
     EXPECT_LT(fee.input, none.input);
     // Profit net of the fee equals output − 1.05·input at the optimum.
     const std::vector<std::array<double, 2>> r = {{100 * e, 110 * e}, {100 * e, 100 * e}};
     EXPECT_NEAR(fee.net_profit / e, (chain_output(r, 1.0, fee.input) - 1.05 * fee.input) / e, 1e-9);
     // A flash fee above the edge makes it unprofitable: zero input, minus the gas.
-    const auto dead = macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0.2, 7.0));
+    const auto dead =
+        macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0.2, 7.0));
     EXPECT_EQ(dead.input, 0.0);
     EXPECT_EQ(dead.net_profit, -7.0);
-    const auto gas = macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0, 1e15));
+    const auto gas =
+        macf::dex::score_cycle(ids, 2, edges.data(), macf::dex::make_score_params(0, 1e15));
     EXPECT_DOUBLE_EQ(gas.net_profit, none.net_profit - 1e15);
 }
 

@@ -37,9 +37,15 @@ U256 random_u256(std::mt19937_64& rng) {
     const int words = static_cast<int>(rng() % 5);
     for (int i = 0; i < words; ++i) {
         switch (rng() % 4) {
-            case 0: r.w[i] = ~0ULL; break;
-            case 1: r.w[i] = rng() % 3; break;
-            default: r.w[i] = rng(); break;
+            case 0:
+                r.w[i] = ~0ULL;
+                break;
+            case 1:
+                r.w[i] = rng() % 3;
+                break;
+            default:
+                r.w[i] = rng();
+                break;
         }
     }
     if (rng() % 8 == 0) r = r >> static_cast<unsigned>(rng() % 256);
@@ -57,16 +63,19 @@ TEST(U256, ArithmeticMatchesOracle) {
         ASSERT_EQ(to_oracle(a - b), oa - ob);
         ASSERT_EQ(to_oracle(a * b), oa * ob);
         U256 out;
-        ASSERT_EQ(macf::dex::add_overflow(a, b, out), Wide(oa) + Wide(ob) > Wide(Oracle(~Oracle(0))));
+        ASSERT_EQ(macf::dex::add_overflow(a, b, out),
+                  Wide(oa) + Wide(ob) > Wide(Oracle(~Oracle(0))));
         ASSERT_EQ(macf::dex::sub_underflow(a, b, out), ob > oa);
-        ASSERT_EQ(macf::dex::mul_overflow(a, b, out), Wide(oa) * Wide(ob) > Wide(Oracle(~Oracle(0))));
+        ASSERT_EQ(macf::dex::mul_overflow(a, b, out),
+                  Wide(oa) * Wide(ob) > Wide(Oracle(~Oracle(0))));
         ASSERT_EQ(a < b, oa < ob);
         ASSERT_EQ(a == b, oa == ob);
         if (!b.is_zero()) {
             U256 q;
             U256 r;
             ASSERT_TRUE(macf::dex::divmod(a, b, q, r));
-            ASSERT_EQ(to_oracle(q), oa / ob) << macf::dex::to_string(a) << " / " << macf::dex::to_string(b);
+            ASSERT_EQ(to_oracle(q), oa / ob)
+                << macf::dex::to_string(a) << " / " << macf::dex::to_string(b);
             ASSERT_EQ(to_oracle(r), oa % ob);
         }
         const unsigned s = static_cast<unsigned>(rng() % 300);
@@ -102,9 +111,10 @@ TEST(U256, DivisionEdgeCases) {
     EXPECT_EQ(q, U256{});
     EXPECT_EQ(r, U256{7});
     // A divisor just above 2^64 and one whose top 32-bit digit is 1 (normalisation shift 31).
-    const U256 num = from_oracle(Oracle("0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"));
-    for (const U256 den : {U256{0, 1, 0, 0}, U256{~0ULL, 1, 0, 0}, U256{0, 0, 1, 0}, U256{1, 0, 0, 1},
-                           U256{~0ULL, ~0ULL, ~0ULL, 0}}) {
+    const U256 num =
+        from_oracle(Oracle("0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"));
+    for (const U256 den : {U256{0, 1, 0, 0}, U256{~0ULL, 1, 0, 0}, U256{0, 0, 1, 0},
+                           U256{1, 0, 0, 1}, U256{~0ULL, ~0ULL, ~0ULL, 0}}) {
         ASSERT_TRUE(macf::dex::divmod(num, den, q, r));
         EXPECT_EQ(to_oracle(q), to_oracle(num) / to_oracle(den));
         EXPECT_EQ(to_oracle(r), to_oracle(num) % to_oracle(den));

@@ -28,16 +28,17 @@ TEST(UniswapV2, GetAmountOutMatchesV2CoreVectors) {
         const char* out;
     };
     const Case cases[] = {
-        {1, 5, 10, "1662497915624478906"},  {1, 10, 5, "453305446940074565"},
-        {2, 5, 10, "2851015155847869602"},  {2, 10, 5, "831248957812239453"},
-        {1, 10, 10, "906610893880149131"},  {1, 100, 100, "987158034397061298"},
+        {1, 5, 10, "1662497915624478906"},     {1, 10, 5, "453305446940074565"},
+        {2, 5, 10, "2851015155847869602"},     {2, 10, 5, "831248957812239453"},
+        {1, 10, 10, "906610893880149131"},     {1, 100, 100, "987158034397061298"},
         {1, 1000, 1000, "996006981039903216"},
     };
     for (const auto& c : cases) {
         U256 out;
-        ASSERT_EQ(macf::dex::v2_get_amount_out(U256{c.in} * kE18, U256{c.r_in} * kE18,
-                                               U256{c.r_out} * kE18, macf::dex::v2_fee_from_bps(30), out),
-                  V2Status::kOk);
+        ASSERT_EQ(
+            macf::dex::v2_get_amount_out(U256{c.in} * kE18, U256{c.r_in} * kE18,
+                                         U256{c.r_out} * kE18, macf::dex::v2_fee_from_bps(30), out),
+            V2Status::kOk);
         EXPECT_EQ(macf::dex::to_string(out), c.out);
     }
 }
@@ -60,8 +61,9 @@ TEST(UniswapV2, RandomAmountsMatchOracleFormula) {
         const U256 in = U256{rng() >> static_cast<unsigned>(rng() % 64)} + U256{1};
         const std::uint32_t bps = static_cast<std::uint32_t>(rng() % 101);
         U256 out;
-        ASSERT_EQ(macf::dex::v2_get_amount_out(in, r_in, r_out, macf::dex::v2_fee_from_bps(bps), out),
-                  V2Status::kOk);
+        ASSERT_EQ(
+            macf::dex::v2_get_amount_out(in, r_in, r_out, macf::dex::v2_fee_from_bps(bps), out),
+            V2Status::kOk);
         const cpp_int expect = cpp_int(macf::dex::to_string(in)) * (10000 - bps) *
                                cpp_int(macf::dex::to_string(r_out)) /
                                (cpp_int(macf::dex::to_string(r_in)) * 10000 +
@@ -70,11 +72,13 @@ TEST(UniswapV2, RandomAmountsMatchOracleFormula) {
         // getAmountIn of that output never asks for more than `in` and is enough for it.
         if (!out.is_zero()) {
             U256 need;
-            ASSERT_EQ(macf::dex::v2_get_amount_in(out, r_in, r_out, macf::dex::v2_fee_from_bps(bps), need),
+            ASSERT_EQ(macf::dex::v2_get_amount_in(out, r_in, r_out, macf::dex::v2_fee_from_bps(bps),
+                                                  need),
                       V2Status::kOk);
             EXPECT_LE(need, in + U256{1});
             U256 got;
-            ASSERT_EQ(macf::dex::v2_get_amount_out(need, r_in, r_out, macf::dex::v2_fee_from_bps(bps), got),
+            ASSERT_EQ(macf::dex::v2_get_amount_out(need, r_in, r_out,
+                                                   macf::dex::v2_fee_from_bps(bps), got),
                       V2Status::kOk);
             EXPECT_GE(got, out);
         }
@@ -98,8 +102,9 @@ TEST(UniswapV2, RevertsAreErrorValues) {
     EXPECT_EQ(macf::dex::v2_get_amount_out(kE18, U256{}, kE18, fee, out),
               V2Status::kInsufficientLiquidity);
     EXPECT_EQ(macf::dex::v2_get_amount_out(U256::max(), kE18, kE18, fee, out), V2Status::kOverflow);
-    EXPECT_EQ(macf::dex::v2_get_amount_out(U256{1} << 200, U256{1} << 111, U256{1} << 111, fee, out),
-              V2Status::kOverflow);  // in·997·R_out ≥ 2^256: SafeMath reverts
+    EXPECT_EQ(
+        macf::dex::v2_get_amount_out(U256{1} << 200, U256{1} << 111, U256{1} << 111, fee, out),
+        V2Status::kOverflow);  // in·997·R_out ≥ 2^256: SafeMath reverts
     EXPECT_EQ(macf::dex::v2_get_amount_in(kE18, kE18, kE18, fee, out),
               V2Status::kInsufficientLiquidity);  // amountOut ≥ reserveOut
     EXPECT_EQ(macf::dex::v2_get_amount_in(U256{}, kE18, kE18, fee, out),

@@ -17,7 +17,7 @@
 namespace {
 
 class GpuTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const auto dev = macf::cuda::probe_device();
         if (!dev.usable) GTEST_SKIP() << "no CUDA device: " << dev.reason;
@@ -44,18 +44,24 @@ TEST_F(GpuTest, KernelMatchesCpuBitForBit) {
         std::uint32_t* d_hops = nullptr;
         macf::dex::CycleScore* d_out = nullptr;
         CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&d_edges), edges.size() * sizeof(edges[0])));
-        CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&d_hops), cycles.hops.size() * sizeof(std::uint32_t)));
-        CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&d_out), cycles.size() * sizeof(macf::dex::CycleScore)));
-        CHECK_CUDA(cudaMemcpy(d_edges, edges.data(), edges.size() * sizeof(edges[0]), cudaMemcpyHostToDevice));
-        CHECK_CUDA(cudaMemcpy(d_hops, cycles.hops.data(), cycles.hops.size() * sizeof(std::uint32_t),
+        CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&d_hops),
+                              cycles.hops.size() * sizeof(std::uint32_t)));
+        CHECK_CUDA(cudaMalloc(reinterpret_cast<void**>(&d_out),
+                              cycles.size() * sizeof(macf::dex::CycleScore)));
+        CHECK_CUDA(cudaMemcpy(d_edges, edges.data(), edges.size() * sizeof(edges[0]),
                               cudaMemcpyHostToDevice));
+        CHECK_CUDA(cudaMemcpy(d_hops, cycles.hops.data(),
+                              cycles.hops.size() * sizeof(std::uint32_t), cudaMemcpyHostToDevice));
         for (const auto& seg : cycles.segments) {
-            const macf::kernels::CycleSegmentView view{d_hops + cycles.offsets[seg.first], seg.count, seg.hops};
-            CHECK_CUDA(macf::kernels::launch_score_cycles(view, d_edges, params, d_out + seg.first, nullptr));
+            const macf::kernels::CycleSegmentView view{d_hops + cycles.offsets[seg.first],
+                                                       seg.count, seg.hops};
+            CHECK_CUDA(macf::kernels::launch_score_cycles(view, d_edges, params, d_out + seg.first,
+                                                          nullptr));
         }
         CHECK_CUDA(cudaDeviceSynchronize());
         std::vector<macf::dex::CycleScore> gpu(cycles.size());
-        CHECK_CUDA(cudaMemcpy(gpu.data(), d_out, gpu.size() * sizeof(gpu[0]), cudaMemcpyDeviceToHost));
+        CHECK_CUDA(
+            cudaMemcpy(gpu.data(), d_out, gpu.size() * sizeof(gpu[0]), cudaMemcpyDeviceToHost));
         for (std::uint64_t c = 0; c < cycles.size(); ++c) {
             const auto hops = cycles.cycle(c);
             const auto cpu = macf::dex::score_cycle(hops.data(), static_cast<unsigned>(hops.size()),
@@ -70,7 +76,8 @@ TEST_F(GpuTest, KernelMatchesCpuBitForBit) {
 
 TEST_F(GpuTest, EmptySegmentLaunchesNothing) {
     const macf::kernels::CycleSegmentView view{nullptr, 0, 4};
-    EXPECT_EQ(macf::kernels::launch_score_cycles(view, nullptr, macf::dex::make_score_params(0, 0), nullptr, nullptr),
+    EXPECT_EQ(macf::kernels::launch_score_cycles(view, nullptr, macf::dex::make_score_params(0, 0),
+                                                 nullptr, nullptr),
               cudaSuccess);
 }
 

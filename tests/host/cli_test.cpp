@@ -40,7 +40,8 @@ const std::string kSample = std::string(MACF_SOURCE_DIR) + "/data/sample-market.
 TEST(Cli, HelpIsCompleteAndExitsZero) {
     const auto top = run("--help");
     EXPECT_EQ(top.code, 0);
-    for (const char* sub : {"scan", "gen", "import-pairs"}) EXPECT_NE(top.out.find(sub), std::string::npos);
+    for (const char* sub : {"scan", "gen", "import-pairs"})
+        EXPECT_NE(top.out.find(sub), std::string::npos);
     const auto scan = run("scan --help");
     EXPECT_EQ(scan.code, 0);
     for (const char* opt : {"--market", "--mode", "--base", "--max-hops", "--top", "--json",
@@ -48,8 +49,8 @@ TEST(Cli, HelpIsCompleteAndExitsZero) {
                             "--flash-fee-bps", "--gas-price-gwei"}) {
         EXPECT_NE(scan.out.find(opt), std::string::npos) << opt;
     }
-    EXPECT_EQ(run("").code, 2);          // a subcommand is required
-    EXPECT_EQ(run("scan").code, 2);      // --market is required
+    EXPECT_EQ(run("").code, 2);      // a subcommand is required
+    EXPECT_EQ(run("scan").code, 2);  // --market is required
     EXPECT_EQ(run("scan --market " + kSample + " --mode fast").code, 2);
 }
 
@@ -64,7 +65,8 @@ TEST(Cli, ScanAllModesAsJson) {
                             "\"cycles_per_second\"", "\"net_profit\"", "\"hops_4\""}) {
         EXPECT_NE(r.out.find(key), std::string::npos) << key;
     }
-    EXPECT_EQ(r.out.find("\"opportunities_total\":0,"), std::string::npos) << "sample has arbitrage";
+    EXPECT_EQ(r.out.find("\"opportunities_total\":0,"), std::string::npos)
+        << "sample has arbitrage";
 }
 
 TEST(Cli, BadMarketGivesAClearErrorAndExitOne) {

@@ -33,7 +33,8 @@ TEST(Coordinator, SameResultsInInputOrderInEveryMode) {
         EXPECT_EQ(m.opportunities_processed, 1000U);
         EXPECT_EQ(m.opportunities_found, expect.size());
         EXPECT_EQ(m.batch_count, mode == Mode::kSequential ? 0U : 16U);
-        EXPECT_EQ(m.parallel_executions, mode == Mode::kParallel || mode == Mode::kUltra ? 16U : 0U);
+        EXPECT_EQ(m.parallel_executions,
+                  mode == Mode::kParallel || mode == Mode::kUltra ? 16U : 0U);
         EXPECT_GE(m.total_time, 0.0);
         if (mode == Mode::kSequential) {
             EXPECT_EQ(m.speedup_factor, 1.0);
@@ -82,7 +83,8 @@ TEST(Coordinator, EvaluatorExceptionsPropagateAndShutdownIsFinal) {
                                   }),
                  std::runtime_error);
     coord.shutdown();
-    EXPECT_THROW(coord.coordinate(std::span<const int>(items), profitable_double), std::logic_error);
+    EXPECT_THROW(coord.coordinate(std::span<const int>(items), profitable_double),
+                 std::logic_error);
 }
 
 TEST(Coordinator, RejectsZeroBatchSize) {

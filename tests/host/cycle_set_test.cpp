@@ -23,24 +23,25 @@ std::set<std::vector<std::pair<std::uint32_t, std::uint32_t>>> brute_force(
     const macf::host::Market& m, std::uint32_t base, unsigned max_hops) {
     std::set<std::vector<std::pair<std::uint32_t, std::uint32_t>>> out;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> path;
-    std::function<void(std::uint32_t, std::set<std::uint32_t>&)> go = [&](std::uint32_t token, std::set<std::uint32_t>& seen) {
-        for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
-            const auto& toks = m.pools[p].tokens;
-            if (toks[0] != token && toks[1] != token) continue;
-            bool used = false;
-            for (const auto& [q, t] : path) used = used || q == p;
-            if (used) continue;
-            const std::uint32_t next = toks[0] == token ? toks[1] : toks[0];
-            path.emplace_back(p, token);
-            if (next == base && path.size() >= 2) out.insert(path);
-            if (next != base && !seen.count(next) && path.size() < max_hops) {
-                seen.insert(next);
-                go(next, seen);
-                seen.erase(next);
+    std::function<void(std::uint32_t, std::set<std::uint32_t>&)> go =
+        [&](std::uint32_t token, std::set<std::uint32_t>& seen) {
+            for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
+                const auto& toks = m.pools[p].tokens;
+                if (toks[0] != token && toks[1] != token) continue;
+                bool used = false;
+                for (const auto& [q, t] : path) used = used || q == p;
+                if (used) continue;
+                const std::uint32_t next = toks[0] == token ? toks[1] : toks[0];
+                path.emplace_back(p, token);
+                if (next == base && path.size() >= 2) out.insert(path);
+                if (next != base && !seen.count(next) && path.size() < max_hops) {
+                    seen.insert(next);
+                    go(next, seen);
+                    seen.erase(next);
+                }
+                path.pop_back();
             }
-            path.pop_back();
-        }
-    };
+        };
     std::set<std::uint32_t> seen;
     go(base, seen);
     return out;
@@ -60,16 +61,19 @@ macf::host::Market random_market(std::uint64_t seed, std::uint32_t tokens, std::
 
 TEST(CycleSet, MatchesBruteForceOnRandomGraphs) {
     for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-        const auto m = random_market(seed, 6 + static_cast<std::uint32_t>(seed % 5), 10 + static_cast<std::uint32_t>(seed % 15));
+        const auto m = random_market(seed, 6 + static_cast<std::uint32_t>(seed % 5),
+                                     10 + static_cast<std::uint32_t>(seed % 15));
         const TokenGraph g(m, {});
         for (unsigned max_hops = 2; max_hops <= 4; ++max_hops) {
             const std::uint32_t base = 0;
-            const CycleSet set = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{base}, max_hops);
+            const CycleSet set =
+                macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{base}, max_hops);
             const auto expect = brute_force(m, base, max_hops);
             std::set<std::vector<std::pair<std::uint32_t, std::uint32_t>>> got;
             for (std::uint64_t c = 0; c < set.size(); ++c) {
                 std::vector<std::pair<std::uint32_t, std::uint32_t>> path;
-                for (const auto e : set.cycle(c)) path.emplace_back(g.edges()[e].pool, g.edges()[e].token_in);
+                for (const auto e : set.cycle(c))
+                    path.emplace_back(g.edges()[e].pool, g.edges()[e].token_in);
                 EXPECT_TRUE(got.insert(path).second) << "cycle listed twice";
             }
             ASSERT_EQ(got, expect) << "seed " << seed << " max_hops " << max_hops;
@@ -120,7 +124,8 @@ TEST(CycleSet, LayoutAndPoolIndex) {
 
 TEST(CycleSet, TwoHopNeedsTwoPoolsAndDirectionsCountSeparately) {
     // WETH–A through two pools: cycles W→A→W via (p0,p1) and via (p1,p0).
-    const auto m = macf::test::v2_market(2, {{0, 1, U256{1000}, U256{1000}}, {0, 1, U256{1000}, U256{1000}}});
+    const auto m =
+        macf::test::v2_market(2, {{0, 1, U256{1000}, U256{1000}}, {0, 1, U256{1000}, U256{1000}}});
     const TokenGraph g(m, {});
     const auto set = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 4);
     EXPECT_EQ(set.size(), 2U);
@@ -128,10 +133,11 @@ TEST(CycleSet, TwoHopNeedsTwoPoolsAndDirectionsCountSeparately) {
 }
 
 TEST(TokenGraph, FiltersAreReported) {
-    auto m = macf::test::v2_market(4, {{0, 1, U256{1000}, U256{1000}},
-                                       {1, 2, U256{0}, U256{1000}},                      // empty
-                                       {2, 3, U256{1'000'000'000'000'000'000ULL}, U256{5}},  // thin side
-                                       {0, 3, U256{1000}, U256{1000}}});
+    auto m =
+        macf::test::v2_market(4, {{0, 1, U256{1000}, U256{1000}},
+                                  {1, 2, U256{0}, U256{1000}},                          // empty
+                                  {2, 3, U256{1'000'000'000'000'000'000ULL}, U256{5}},  // thin side
+                                  {0, 3, U256{1000}, U256{1000}}});
     macf::host::GraphOptions opt;
     opt.excluded_tokens = {3};
     const TokenGraph g(m, opt);
@@ -147,7 +153,8 @@ TEST(TokenGraph, FiltersAreReported) {
 }
 
 TEST(TokenGraph, UnsupportedKindsAreCountedNotScored) {
-    const auto m = macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
+    const auto m =
+        macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
     const TokenGraph g(m, {});
     EXPECT_EQ(g.report().included, 1U);
     EXPECT_EQ(g.report().unsupported_kind, 4U);

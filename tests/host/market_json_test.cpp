@@ -17,7 +17,8 @@ const char* kTokens = R"("tokens":[
  {"address":"0x6b175474e89094c44da98b954eedeac495271d0f","symbol":"DAI","decimals":18}])";
 
 std::string market_with(const std::string& pools) {
-    return std::string(R"({"format":"macf-market/1","chain_id":1,)") + kTokens + R"(,"pools":[)" + pools + "]}";
+    return std::string(R"({"format":"macf-market/1","chain_id":1,)") + kTokens + R"(,"pools":[)" +
+           pools + "]}";
 }
 
 const std::string kV2 =
@@ -32,13 +33,15 @@ void expect_error(const std::string& json, std::initializer_list<std::string> fr
         FAIL() << "no error for: " << json.substr(0, 200);
     } catch (const MarketError& e) {
         const std::string msg = e.what();
-        for (const auto& f : fragments) EXPECT_NE(msg.find(f), std::string::npos) << msg << " lacks " << f;
+        for (const auto& f : fragments)
+            EXPECT_NE(msg.find(f), std::string::npos) << msg << " lacks " << f;
     }
 }
 
 TEST(MarketJson, ReadsTheDocumentedExample) {
     // docs/market-format.md's example holds one pool of every kind.
-    const auto m = macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
+    const auto m =
+        macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
     ASSERT_EQ(m.pools.size(), 5U);
     EXPECT_EQ(m.pools[0].kind, macf::host::PoolKind::kUniswapV2);
     EXPECT_EQ(m.pools[1].kind, macf::host::PoolKind::kUniswapV3);
@@ -51,7 +54,8 @@ TEST(MarketJson, ReadsTheDocumentedExample) {
     EXPECT_LT(v3.ticks[1].liquidity_net, 0);  // signed int128 read exactly
     const auto& curve = std::get<macf::host::CurveStableState>(m.pools[2].state);
     EXPECT_EQ(curve.balances.size(), 3U);
-    EXPECT_EQ(macf::dex::to_string(curve.rates[1]), "1000000000000000000000000000000");  // 10^30 for 6 decimals
+    EXPECT_EQ(macf::dex::to_string(curve.rates[1]),
+              "1000000000000000000000000000000");  // 10^30 for 6 decimals
 }
 
 TEST(MarketJson, BigReservesAreExact) {
@@ -62,7 +66,8 @@ TEST(MarketJson, BigReservesAreExact) {
 }
 
 TEST(MarketJson, WriteThenReadGivesTheSameMarket) {
-    const auto m = macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
+    const auto m =
+        macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
     std::ostringstream out;
     macf::host::write_market(m, out);
     const auto back = macf::host::parse_market(out.str());
@@ -78,15 +83,18 @@ TEST(MarketJson, MalformedJson) {
 }
 
 TEST(MarketJson, WrongFormatOrMissingSection) {
-    expect_error(R"({"format":"other","tokens":[],"pools":[]})", {"field \"format\"", "macf-market/1"});
+    expect_error(R"({"format":"other","tokens":[],"pools":[]})",
+                 {"field \"format\"", "macf-market/1"});
     expect_error(R"({"format":"macf-market/1","pools":[]})", {"field \"tokens\"", "missing"});
-    expect_error(std::string(R"({"format":"macf-market/1",)") + kTokens + "}", {"field \"pools\"", "missing"});
+    expect_error(std::string(R"({"format":"macf-market/1",)") + kTokens + "}",
+                 {"field \"pools\"", "missing"});
 }
 
 TEST(MarketJson, MissingFieldNamesPoolAndField) {
     std::string p = kV2;
     p.replace(p.find(R"("reserve0":176560092727090,)"), 27, "");
-    expect_error(market_with(p), {"pools[0]", "0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc", "\"reserve0\"", "missing"});
+    expect_error(market_with(p), {"pools[0]", "0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc",
+                                  "\"reserve0\"", "missing"});
 }
 
 TEST(MarketJson, UnknownPoolKind) {
@@ -106,13 +114,16 @@ TEST(MarketJson, ReserveOverflowingUint112) {
 
 TEST(MarketJson, TokenNotListed) {
     std::string p = kV2;
-    p.replace(p.find("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"), 42, "0x1111111111111111111111111111111111111111");
-    expect_error(market_with(p), {"pools[0]", "\"token0\"", "0x1111111111111111111111111111111111111111", "not listed"});
+    p.replace(p.find("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"), 42,
+              "0x1111111111111111111111111111111111111111");
+    expect_error(market_with(p), {"pools[0]", "\"token0\"",
+                                  "0x1111111111111111111111111111111111111111", "not listed"});
 }
 
 TEST(MarketJson, DuplicateAddresses) {
     expect_error(market_with(kV2 + "," + kV2), {"pools[1]", "duplicate address", "pools[0]"});
-    const std::string dup_token = std::string(R"({"format":"macf-market/1","tokens":[)") +
+    const std::string dup_token =
+        std::string(R"({"format":"macf-market/1","tokens":[)") +
         R"({"address":"0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2","symbol":"WETH","decimals":18},)"
         R"({"address":"0xC02AAA39B223FE8D0A0E5C4F27EAD9083C756CC2","symbol":"WETH2","decimals":18}],"pools":[]})";
     expect_error(dup_token, {"tokens[1]", "duplicate address", "tokens[0]"});

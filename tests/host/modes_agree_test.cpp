@@ -65,7 +65,8 @@ TEST(ModesAgree, OnRandomGeneratedMarkets) {
         const macf::host::TokenGraph g(m, {});
         std::vector<std::uint32_t> bases = {m.resolve_token("WETH")};
         if (seed % 2 == 0) bases.push_back(m.resolve_token("USDC"));
-        const auto cycles = macf::host::enumerate_cycles(g, bases, 2 + static_cast<unsigned>(seed % 3));
+        const auto cycles =
+            macf::host::enumerate_cycles(g, bases, 2 + static_cast<unsigned>(seed % 3));
         const std::uint32_t flash = seed % 3 == 0 ? 9 : 0;
         const auto reference = scan(m, g, cycles, Mode::kSequential, 1, 1, flash);
         EXPECT_GT(reference.opportunities.size(), 0U) << "seed " << seed << ": nothing to compare";

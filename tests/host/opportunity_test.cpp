@@ -18,17 +18,20 @@ long double exact_profit(const macf::host::Market& m, std::uint64_t x) {
     const auto& p1 = std::get<macf::host::UniswapV2State>(m.pools[1].state);
     U256 mid;
     U256 out;
-    if (macf::dex::v2_get_amount_out(U256{x}, p0.reserve0, p0.reserve1, macf::dex::v2_fee_from_bps(30), mid) !=
-        macf::dex::V2Status::kOk) return -1;
-    if (macf::dex::v2_get_amount_out(mid, p1.reserve1, p1.reserve0, macf::dex::v2_fee_from_bps(30), out) !=
-        macf::dex::V2Status::kOk) return -1;
+    if (macf::dex::v2_get_amount_out(U256{x}, p0.reserve0, p0.reserve1,
+                                     macf::dex::v2_fee_from_bps(30),
+                                     mid) != macf::dex::V2Status::kOk)
+        return -1;
+    if (macf::dex::v2_get_amount_out(mid, p1.reserve1, p1.reserve0, macf::dex::v2_fee_from_bps(30),
+                                     out) != macf::dex::V2Status::kOk)
+        return -1;
     return static_cast<long double>(macf::dex::to_double(out)) - static_cast<long double>(x);
 }
 
 TEST(Opportunity, ExactAmountsAndIntegerOptimum) {
     // Small reserves so the integer optimum can be checked by brute force over every input.
-    const auto m = macf::test::v2_market(2, {{0, 1, U256{1'000'000}, U256{2'000'000}},
-                                             {0, 1, U256{1'100'000}, U256{2'000'000}}});
+    const auto m = macf::test::v2_market(
+        2, {{0, 1, U256{1'000'000}, U256{2'000'000}}, {0, 1, U256{1'100'000}, U256{2'000'000}}});
     const macf::host::TokenGraph g(m, {});
     const auto cycles = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 2);
     macf::host::CoordinatorConfig cfg;

@@ -72,14 +72,16 @@ TEST(ReserveCache, InvalidateAndCleanup) {
 TEST(ReserveCache, DirtySetAndStableSlots) {
     ReserveCache cache;
     std::vector<std::pair<macf::host::Address, PoolState>> initial;
-    for (std::uint32_t i = 0; i < 3000; ++i) initial.emplace_back(macf::test::make_address(2, i), v2(i + 1, 1));
+    for (std::uint32_t i = 0; i < 3000; ++i)
+        initial.emplace_back(macf::test::make_address(2, i), v2(i + 1, 1));
     cache.warm(initial);  // grows the slot array past its first capacity
     auto dirty = cache.take_dirty();
     ASSERT_EQ(dirty.size(), 3000U);
     EXPECT_TRUE(cache.take_dirty().empty());
     for (std::uint32_t i = 0; i < 3000; ++i) {
         ASSERT_EQ(*cache.slot_of(initial[i].first), i);
-        ASSERT_EQ(cache.get(initial[i].first)->x, macf::dex::U256{i + 1});  // contents survived growth
+        ASSERT_EQ(cache.get(initial[i].first)->x,
+                  macf::dex::U256{i + 1});  // contents survived growth
     }
     cache.set(initial[42].first, v2(5, 5));
     cache.set(initial[7].first, v2(5, 5));
@@ -99,7 +101,8 @@ TEST(ReserveCache, ConcurrentReadersAndWriters) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 20000; ++i) {
                 if (t == 0) {
-                    cache.set(macf::test::make_address(3, static_cast<std::uint32_t>(i % 500)), v2(i + 1, 2));
+                    cache.set(macf::test::make_address(3, static_cast<std::uint32_t>(i % 500)),
+                              v2(i + 1, 2));
                 } else {
                     const auto s = cache.get(a);
                     ASSERT_TRUE(s);

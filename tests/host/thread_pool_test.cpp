@@ -23,10 +23,11 @@ TEST(ThreadPool, ExceptionsReachTheCaller) {
     auto f = pool.submit([]() -> int { throw std::runtime_error("boom"); });
     EXPECT_THROW(f.get(), std::runtime_error);
     std::atomic<int> ran{0};
-    EXPECT_THROW(pool.parallel_for(10, [&](std::size_t i) {
-                     ++ran;
-                     if (i == 3) throw std::logic_error("task 3");
-                 }),
+    EXPECT_THROW(pool.parallel_for(10,
+                                   [&](std::size_t i) {
+                                       ++ran;
+                                       if (i == 3) throw std::logic_error("task 3");
+                                   }),
                  std::logic_error);
     EXPECT_EQ(ran.load(), 10);  // every task still ran
 }

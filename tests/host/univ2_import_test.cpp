@@ -31,7 +31,8 @@ TEST(Univ2Import, RealMarketCountsAndCycles) {
     EXPECT_EQ(m.pools.size(), 10839U);
     EXPECT_EQ(report.tokens, 9142U);
     const macf::host::TokenGraph g(m, {});
-    const auto cycles = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{m.resolve_token("WETH")}, 4);
+    const auto cycles =
+        macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{m.resolve_token("WETH")}, 4);
     // Counted independently by a plain depth-first search in Python over the same files.
     EXPECT_EQ(cycles.count_by_length[2], 182U);
     EXPECT_EQ(cycles.count_by_length[3], 6172U);
@@ -45,25 +46,35 @@ TEST(Univ2Import, MalformedFilesNameTheEntry) {
         std::ofstream(dir / name) << body;
         return dir / name;
     };
-    const std::string tok0 = R"("token0":{"address":"0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48","symbol":"USDC","decimal":6})";
-    const std::string tok1 = R"("token1":{"address":"0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2","symbol":"WETH","decimal":18})";
+    const std::string tok0 =
+        R"("token0":{"address":"0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48","symbol":"USDC","decimal":6})";
+    const std::string tok1 =
+        R"("token1":{"address":"0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2","symbol":"WETH","decimal":18})";
     const auto pair = [&](const std::string& addr, const std::string& r0) {
-        return R"({"address":")" + addr + R"(",)" + tok0 + "," + tok1 + R"(,"reserve0":)" + r0 + R"(,"reserve1":5})";
+        return R"({"address":")" + addr + R"(",)" + tok0 + "," + tok1 + R"(,"reserve0":)" + r0 +
+               R"(,"reserve1":5})";
     };
     const std::string a = "0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc";
     macf::host::ImportReport r;
-    EXPECT_THROW((void)macf::host::import_pairs({{write("bad.json", "[{"), "uniswap_v2", 30}}, r), macf::host::MarketError);
+    EXPECT_THROW((void)macf::host::import_pairs({{write("bad.json", "[{"), "uniswap_v2", 30}}, r),
+                 macf::host::MarketError);
     try {
-        (void)macf::host::import_pairs({{write("big.json", "[" + pair(a, "5192296858534827628530496329220096") + "]"), "u", 30}}, r);
+        (void)macf::host::import_pairs(
+            {{write("big.json", "[" + pair(a, "5192296858534827628530496329220096") + "]"), "u",
+              30}},
+            r);
         FAIL();
     } catch (const macf::host::MarketError& e) {
         EXPECT_NE(std::string(e.what()).find("[0]"), std::string::npos);
         EXPECT_NE(std::string(e.what()).find("uint112"), std::string::npos);
     }
-    EXPECT_THROW((void)macf::host::import_pairs({{write("dup.json", "[" + pair(a, "1") + "," + pair(a, "2") + "]"), "u", 30}}, r),
-                 macf::host::MarketError);
+    EXPECT_THROW(
+        (void)macf::host::import_pairs(
+            {{write("dup.json", "[" + pair(a, "1") + "," + pair(a, "2") + "]"), "u", 30}}, r),
+        macf::host::MarketError);
     macf::host::ImportReport ok;
-    const auto m = macf::host::import_pairs({{write("zero.json", "[" + pair(a, "0") + "]"), "u", 30}}, ok);
+    const auto m =
+        macf::host::import_pairs({{write("zero.json", "[" + pair(a, "0") + "]"), "u", 30}}, ok);
     EXPECT_EQ(ok.zero_reserve_excluded, 1U);
     EXPECT_TRUE(m.pools.empty());
     fs::remove_all(dir);

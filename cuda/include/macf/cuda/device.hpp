@@ -14,8 +14,8 @@ struct DeviceStatus {
     int runtime_version = 0;       ///< the runtime this binary links
     int compute_major = 0;         ///< compute capability of device 0
     int compute_minor = 0;
-    std::string name;              ///< device 0's name, empty when none
-    std::string reason;            ///< why `usable` is false; empty when it is true
+    std::string name;    ///< device 0's name, empty when none
+    std::string reason;  ///< why `usable` is false; empty when it is true
 };
 
 /// Probes the CUDA runtime once per call; never throws and never aborts (no device, no driver

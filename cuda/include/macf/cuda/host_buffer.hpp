@@ -9,7 +9,7 @@ namespace macf::cuda {
 /// binary has CUDA and the driver grants it, so copies can be asynchronous; plain 64-byte
 /// aligned memory otherwise. Uninitialised. Move-only; frees with the matching call.
 class HostBuffer {
-public:
+  public:
     HostBuffer() noexcept = default;
     /// Allocates `bytes`; throws std::bad_alloc when neither kind of memory can be had.
     explicit HostBuffer(std::size_t bytes);
@@ -26,7 +26,7 @@ public:
     /// True when the memory is page-locked.
     bool pinned() const noexcept { return pinned_; }
 
-private:
+  private:
     void release() noexcept;
 
     void* data_ = nullptr;

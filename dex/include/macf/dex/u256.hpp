@@ -259,14 +259,19 @@ MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256
     std::uint32_t vn[8] = {};
     std::uint32_t un[9] = {};
     for (int i = n - 1; i > 0; --i) {
-        vn[i] = (v[i] << s) | (s == 0 ? 0U : static_cast<std::uint32_t>(
-                                                 static_cast<std::uint64_t>(v[i - 1]) >> (32 - s)));
+        vn[i] =
+            (v[i] << s) |
+            (s == 0 ? 0U
+                    : static_cast<std::uint32_t>(static_cast<std::uint64_t>(v[i - 1]) >> (32 - s)));
     }
     vn[0] = v[0] << s;
-    un[m] = s == 0 ? 0U : static_cast<std::uint32_t>(static_cast<std::uint64_t>(u[m - 1]) >> (32 - s));
+    un[m] =
+        s == 0 ? 0U : static_cast<std::uint32_t>(static_cast<std::uint64_t>(u[m - 1]) >> (32 - s));
     for (int i = m - 1; i > 0; --i) {
-        un[i] = (u[i] << s) | (s == 0 ? 0U : static_cast<std::uint32_t>(
-                                                 static_cast<std::uint64_t>(u[i - 1]) >> (32 - s)));
+        un[i] =
+            (u[i] << s) |
+            (s == 0 ? 0U
+                    : static_cast<std::uint32_t>(static_cast<std::uint64_t>(u[i - 1]) >> (32 - s)));
     }
     un[0] = u[0] << s;
     constexpr std::uint64_t kBase = 1ULL << 32;
@@ -274,8 +279,7 @@ MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256
         const std::uint64_t top = (static_cast<std::uint64_t>(un[j + n]) << 32) | un[j + n - 1];
         std::uint64_t qhat = top / vn[n - 1];
         std::uint64_t rhat = top % vn[n - 1];
-        while (qhat >= kBase ||
-               qhat * vn[n - 2] > ((rhat << 32) | un[j + n - 2])) {
+        while (qhat >= kBase || qhat * vn[n - 2] > ((rhat << 32) | un[j + n - 2])) {
             --qhat;
             rhat += vn[n - 1];
             if (rhat >= kBase) break;
@@ -291,8 +295,8 @@ MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256
             un[i + j] = static_cast<std::uint32_t>(t);
             borrow = t < 0 ? 1 : 0;
         }
-        const std::int64_t t = static_cast<std::int64_t>(un[j + n]) - borrow -
-                               static_cast<std::int64_t>(carry);
+        const std::int64_t t =
+            static_cast<std::int64_t>(un[j + n]) - borrow - static_cast<std::int64_t>(carry);
         un[j + n] = static_cast<std::uint32_t>(t);
         if (t < 0) {  // qhat was one too large: add the divisor back
             --qhat;
@@ -312,9 +316,9 @@ MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256
     }
     std::uint32_t r[8] = {};
     for (int i = 0; i < n; ++i) {
-        r[i] = (un[i] >> s) |
-               (s == 0 ? 0U
-                       : static_cast<std::uint32_t>(static_cast<std::uint64_t>(un[i + 1]) << (32 - s)));
+        r[i] = (un[i] >> s) | (s == 0 ? 0U
+                                      : static_cast<std::uint32_t>(
+                                            static_cast<std::uint64_t>(un[i + 1]) << (32 - s)));
     }
     for (int i = 0; i < 4; ++i) {
         rem.w[i] =

@@ -45,7 +45,7 @@ struct ScanRequest {
     const CycleSet& cycles;
     ReserveCache* cache = nullptr;  ///< used when enable_cache; filled from the market on misses
     CostModel costs;
-    dex::U256 min_profit;           ///< wei of the base token; opportunities must exceed it
+    dex::U256 min_profit;  ///< wei of the base token; opportunities must exceed it
 };
 
 /// One scan round's output.
@@ -57,7 +57,7 @@ struct ScanResult {
 /// The MACF coordinator: runs work in one of the four modes and reports the MACF metrics.
 /// Owns its thread pool; destruction (or `shutdown`) joins it.
 class MacfCoordinator {
-public:
+  public:
     explicit MacfCoordinator(CoordinatorConfig config);
     ~MacfCoordinator();
     MacfCoordinator(const MacfCoordinator&) = delete;
@@ -98,7 +98,7 @@ public:
     /// Stops the thread pool now (also done by the destructor). Further calls are errors.
     void shutdown();
 
-private:
+  private:
     template <class T, class R>
     struct ResultCache {
         std::mutex mutex;

@@ -59,12 +59,12 @@ struct V3Tick {
 
 /// Uniswap V3 pool state.
 struct UniswapV3State {
-    std::uint32_t fee_ppm;       ///< fee in hundredths of a basis point (3000 = 0.30 %)
-    std::int32_t tick_spacing;   ///< 1, 10, 60, 200, ...
-    U256 sqrt_price_x96;         ///< √(token1/token0) in Q64.96, < 2^160
-    U256 liquidity;              ///< in-range liquidity, < 2^128
-    std::int32_t tick;           ///< current tick
-    std::vector<V3Tick> ticks;   ///< initialized ticks, ascending
+    std::uint32_t fee_ppm;      ///< fee in hundredths of a basis point (3000 = 0.30 %)
+    std::int32_t tick_spacing;  ///< 1, 10, 60, 200, ...
+    U256 sqrt_price_x96;        ///< √(token1/token0) in Q64.96, < 2^160
+    U256 liquidity;             ///< in-range liquidity, < 2^128
+    std::int32_t tick;          ///< current tick
+    std::vector<V3Tick> ticks;  ///< initialized ticks, ascending
 };
 
 /// Curve StableSwap plain-pool state (coins are the pool's tokens, in order).
@@ -97,7 +97,7 @@ struct BalancerStableState {
 struct Pool {
     Address address;
     PoolKind kind;
-    std::string dex;                  ///< venue label ("uniswap_v2", "sushiswap", ...); may be empty
+    std::string dex;  ///< venue label ("uniswap_v2", "sushiswap", ...); may be empty
     std::vector<std::uint32_t> tokens;
     std::variant<UniswapV2State, UniswapV3State, CurveStableState, BalancerWeightedState,
                  BalancerStableState>
@@ -106,13 +106,13 @@ struct Pool {
 
 /// A bad market description: names the pool or token and the field.
 class MarketError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// A whole market: tokens and pools with their state. Addresses are unique across both.
 class Market {
-public:
+  public:
     std::uint64_t chain_id = 1;
     std::optional<std::uint64_t> block;  ///< block the state was read at, when known
     std::vector<Token> tokens;
@@ -130,7 +130,7 @@ public:
     /// Throws MarketError naming the candidates when it is ambiguous or unknown.
     std::uint32_t resolve_token(std::string_view address_or_symbol) const;
 
-private:
+  private:
     std::unordered_map<Address, std::uint32_t, chain::AddressHash> token_index_;
     std::unordered_map<Address, std::uint32_t, chain::AddressHash> pool_index_;
 };

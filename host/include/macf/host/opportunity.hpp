@@ -17,10 +17,11 @@ namespace macf::host {
 /// The costs netted out of every opportunity.
 struct CostModel {
     std::uint64_t gas_price_wei = 20'000'000'000;  ///< price of gas, wei of the native token
-    std::uint64_t base_gas = 45'000;     ///< per transaction: 21,000 intrinsic + executor/flash overhead
-    std::uint64_t v2_hop_gas = 60'000;   ///< per Uniswap V2 style hop (transfer + swap + Sync)
-    std::uint32_t flash_fee_bps = 0;     ///< flash-loan fee on the input, basis points (rounded up)
-    std::uint32_t native_token = 0;      ///< index of the token gas is paid in (WETH)
+    std::uint64_t base_gas =
+        45'000;  ///< per transaction: 21,000 intrinsic + executor/flash overhead
+    std::uint64_t v2_hop_gas = 60'000;  ///< per Uniswap V2 style hop (transfer + swap + Sync)
+    std::uint32_t flash_fee_bps = 0;    ///< flash-loan fee on the input, basis points (rounded up)
+    std::uint32_t native_token = 0;     ///< index of the token gas is paid in (WETH)
 };
 
 /// Gas cost of a cycle of `hops` hops starting at `base`, in wei of `base`: exact for the
@@ -44,13 +45,13 @@ struct Opportunity {
     std::uint32_t cycle;
     std::uint32_t base_token;
     std::vector<HopFill> hops;
-    dex::U256 input;         ///< wei of the base token borrowed and sent into hop 1
-    dex::U256 output;        ///< wei of the base token out of the last hop
-    dex::U256 flash_fee;     ///< wei of the base token, rounded up
-    dex::U256 gas_cost;      ///< wei of the base token
-    dex::U256 net_profit;    ///< output − input − flash_fee − gas_cost (> min profit)
-    double approx_input;     ///< the closed form's input, for comparison
-    double approx_profit;    ///< the closed form's net profit
+    dex::U256 input;       ///< wei of the base token borrowed and sent into hop 1
+    dex::U256 output;      ///< wei of the base token out of the last hop
+    dex::U256 flash_fee;   ///< wei of the base token, rounded up
+    dex::U256 gas_cost;    ///< wei of the base token
+    dex::U256 net_profit;  ///< output − input − flash_fee − gas_cost (> min profit)
+    double approx_input;   ///< the closed form's input, for comparison
+    double approx_profit;  ///< the closed form's net profit
 };
 
 /// Re-simulates candidate `cand` with exact Uniswap V2 integer math (getAmountOut per hop,

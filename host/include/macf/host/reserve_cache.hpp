@@ -37,7 +37,7 @@ struct CacheStats {
 /// slot array (page-locked when CUDA is available) so a round can copy changed slots to the GPU.
 /// Thread-safe: readers share a lock, writers take it exclusively; counters are atomic.
 class ReserveCache {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     /// Default TTL, as in the MACF guide (mev-beta used 45 s).
     static constexpr std::chrono::milliseconds kDefaultTtl{5000};
@@ -75,7 +75,7 @@ public:
     /// True when the slot array is page-locked memory.
     bool pinned() const noexcept { return records_.pinned(); }
 
-private:
+  private:
     PoolState* slots() const noexcept { return static_cast<PoolState*>(records_.data()); }
     std::uint32_t slot_for_write(const Address& pool);  // exclusive lock held
     bool is_fresh(std::uint32_t slot, Clock::time_point now) const noexcept;

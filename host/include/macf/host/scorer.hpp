@@ -30,8 +30,8 @@ struct SegmentParams {
 /// One scoring round's input: every cycle, the edge coefficients, per-segment parameters.
 struct ScoreJob {
     const CycleSet& cycles;
-    std::span<const dex::HopCoeffs> edges;   ///< by edge id
-    std::span<const SegmentParams> params;   ///< by segment index of `cycles.segments`
+    std::span<const dex::HopCoeffs> edges;  ///< by edge id
+    std::span<const SegmentParams> params;  ///< by segment index of `cycles.segments`
 };
 
 /// Work counters of one scoring round.
@@ -44,7 +44,7 @@ struct ScoreStats {
 /// A scoring backend (ggml's backend idea): scores every cycle of a job and returns the
 /// candidates in ascending cycle order. Every backend returns exactly the same candidates.
 class Scorer {
-public:
+  public:
     virtual ~Scorer() = default;
     /// The mode it implements.
     virtual Mode mode() const noexcept = 0;
@@ -59,8 +59,8 @@ std::unique_ptr<Scorer> make_cpu_scorer(Mode mode, std::size_t batch_size, Threa
 /// Scores cycles [first, first + count) of one segment with the structure-of-arrays kernel,
 /// appending candidates; `count` ≤ the scratch the calling thread owns (any size works).
 /// Exposed for the benchmarks.
-void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment,
-                         std::uint64_t first, std::uint64_t count, const dex::HopCoeffs* edges,
+void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, std::uint64_t first,
+                         std::uint64_t count, const dex::HopCoeffs* edges,
                          const SegmentParams& params, std::vector<Candidate>& out);
 
 }  // namespace macf::host

@@ -17,7 +17,7 @@ namespace macf::host {
 /// exception reaches whoever waits on its future. The destructor finishes queued tasks, then
 /// joins (RAII shutdown).
 class ThreadPool {
-public:
+  public:
     /// Starts `workers` threads (at least one).
     explicit ThreadPool(unsigned workers);
     ~ThreadPool();
@@ -45,7 +45,7 @@ public:
     /// (by index) after every task has finished.
     void parallel_for(std::size_t n, const std::function<void(std::size_t)>& body);
 
-private:
+  private:
     void run();
 
     std::vector<std::thread> threads_;

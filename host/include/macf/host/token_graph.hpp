@@ -31,17 +31,17 @@ struct GraphOptions {
 /// `included` or under exactly one reason.
 struct GraphReport {
     std::uint64_t included = 0;
-    std::uint64_t empty = 0;                  ///< a zero balance: no trade possible
-    std::uint64_t unsupported_kind = 0;       ///< kinds whose exact math is not in macf yet
-    std::uint64_t below_min_liquidity = 0;    ///< the min-liquidity filter
-    std::uint64_t excluded_token = 0;         ///< the excluded-tokens filter
+    std::uint64_t empty = 0;                     ///< a zero balance: no trade possible
+    std::uint64_t unsupported_kind = 0;          ///< kinds whose exact math is not in macf yet
+    std::uint64_t below_min_liquidity = 0;       ///< the min-liquidity filter
+    std::uint64_t excluded_token = 0;            ///< the excluded-tokens filter
     std::vector<std::string> unsupported_kinds;  ///< names of the kinds counted above
 };
 
 /// The token graph of the pools macf can score: every included pool contributes one edge per
 /// ordered pair of its tokens. Built once per topology change.
 class TokenGraph {
-public:
+  public:
     /// Builds the graph of `market` under `options`.
     TokenGraph(const Market& market, const GraphOptions& options);
 
@@ -63,7 +63,7 @@ public:
     /// What was left out.
     const GraphReport& report() const noexcept { return report_; }
 
-private:
+  private:
     std::vector<Edge> edges_;
     std::vector<std::uint32_t> out_offsets_;
     std::vector<std::uint32_t> out_edges_;
