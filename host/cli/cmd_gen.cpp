@@ -3,13 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "macf/host/market_gen.hpp"
-#include "macf/host/market_json.hpp"
+#include "market_output.hpp"
 
 namespace macf::cli {
 namespace {
@@ -18,18 +16,6 @@ struct GenOptions {
     host::GeneratorOptions gen;
     std::string out = "-";
 };
-
-void write_to(const host::Market& market, const std::string& out) {
-    if (out == "-") {
-        host::write_market(market, std::cout);
-        return;
-    }
-    std::ofstream file(out, std::ios::binary | std::ios::trunc);
-    if (!file) throw std::runtime_error(out + ": cannot open for writing");
-    host::write_market(market, file);
-    file.close();
-    if (!file) throw std::runtime_error(out + ": write failed");
-}
 
 }  // namespace
 
@@ -63,7 +49,7 @@ void add_gen_command(CLI::App& app) {
     cmd->add_option("-o,--out", opt->out, "Output file ('-': stdout)")->capture_default_str();
     cmd->callback([opt] {
         const host::Market market = host::generate_market(opt->gen);
-        write_to(market, opt->out);
+        write_market_output(market, opt->out);
         spdlog::info("generated {} tokens and {} pools (seed {}) into {}", market.tokens.size(),
                      market.pools.size(), opt->gen.seed, opt->out);
     });

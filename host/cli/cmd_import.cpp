@@ -3,13 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "commands.hpp"
-#include "macf/host/market_json.hpp"
 #include "macf/host/univ2_import.hpp"
+#include "market_output.hpp"
 
 namespace macf::cli {
 
@@ -38,15 +36,7 @@ void add_import_command(CLI::App& app) {
             throw std::invalid_argument("give at least one --uniswap-v2 or --sushiswap file");
         host::ImportReport report;
         const host::Market market = host::import_pairs(files, report);
-        if (opt->out == "-") {
-            host::write_market(market, std::cout);
-        } else {
-            std::ofstream file(opt->out, std::ios::binary | std::ios::trunc);
-            if (!file) throw std::runtime_error(opt->out + ": cannot open for writing");
-            host::write_market(market, file);
-            file.close();
-            if (!file) throw std::runtime_error(opt->out + ": write failed");
-        }
+        write_market_output(market, opt->out);
         spdlog::info("read {} pairs: imported {}, left out {} with a zero reserve; {} tokens",
                      report.pairs_read, report.pairs_imported, report.zero_reserve_excluded,
                      report.tokens);

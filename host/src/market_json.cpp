@@ -425,6 +425,12 @@ void write_list(std::ostream& out, const std::vector<U256>& values) {
     out << ']';
 }
 
+/// Writes `,"name":[amounts]`.
+void write_field(std::ostream& out, std::string_view name, const std::vector<U256>& values) {
+    out << ",\"" << name << "\":";
+    write_list(out, values);
+}
+
 void write_tokens(std::ostream& out, const Market& m, const std::vector<std::uint32_t>& tokens) {
     out << '[';
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -479,10 +485,8 @@ void write_market(const Market& m, std::ostream& out) {
                 const auto& s = std::get<CurveStableState>(p.state);
                 out << ",\"coins\":";
                 write_tokens(out, m, p.tokens);
-                out << ",\"balances\":";
-                write_list(out, s.balances);
-                out << ",\"rates\":";
-                write_list(out, s.rates);
+                write_field(out, "balances", s.balances);
+                write_field(out, "rates", s.rates);
                 out << ",\"A\":" << num(s.amp) << ",\"a_precision\":" << s.a_precision
                     << ",\"fee\":" << num(s.fee);
                 break;
@@ -491,12 +495,9 @@ void write_market(const Market& m, std::ostream& out) {
                 const auto& s = std::get<BalancerWeightedState>(p.state);
                 out << ",\"tokens\":";
                 write_tokens(out, m, p.tokens);
-                out << ",\"balances\":";
-                write_list(out, s.balances);
-                out << ",\"weights\":";
-                write_list(out, s.weights);
-                out << ",\"scaling_factors\":";
-                write_list(out, s.scaling_factors);
+                write_field(out, "balances", s.balances);
+                write_field(out, "weights", s.weights);
+                write_field(out, "scaling_factors", s.scaling_factors);
                 out << ",\"swap_fee\":" << num(s.swap_fee);
                 break;
             }
@@ -504,10 +505,8 @@ void write_market(const Market& m, std::ostream& out) {
                 const auto& s = std::get<BalancerStableState>(p.state);
                 out << ",\"tokens\":";
                 write_tokens(out, m, p.tokens);
-                out << ",\"balances\":";
-                write_list(out, s.balances);
-                out << ",\"scaling_factors\":";
-                write_list(out, s.scaling_factors);
+                write_field(out, "balances", s.balances);
+                write_field(out, "scaling_factors", s.scaling_factors);
                 out << ",\"amp\":" << num(s.amp) << ",\"swap_fee\":" << num(s.swap_fee);
                 break;
             }

@@ -43,9 +43,8 @@ std::uint32_t ReserveCache::slot_for_write(const Address& pool) {
     return slot;
 }
 
-std::uint32_t ReserveCache::set(const Address& pool, const PoolState& state) {
-    const auto now = now_();
-    std::unique_lock lock(mutex_);
+std::uint32_t ReserveCache::store(const Address& pool, const PoolState& state,
+                                  Clock::time_point now) {
     const std::uint32_t slot = slot_for_write(pool);
     slots()[slot] = state;
     stamped_[slot] = now;
@@ -56,19 +55,17 @@ std::uint32_t ReserveCache::set(const Address& pool, const PoolState& state) {
     return slot;
 }
 
+std::uint32_t ReserveCache::set(const Address& pool, const PoolState& state) {
+    const auto now = now_();
+    std::unique_lock lock(mutex_);
+    return store(pool, state, now);
+}
+
 void ReserveCache::warm(std::span<const std::pair<Address, PoolState>> states) {
     const auto now = now_();
     std::unique_lock lock(mutex_);
     slot_index_.reserve(slot_index_.size() + states.size());
-    for (const auto& [pool, state] : states) {
-        const std::uint32_t slot = slot_for_write(pool);
-        slots()[slot] = state;
-        stamped_[slot] = now;
-        if (!dirty_flag_[slot]) {
-            dirty_flag_[slot] = true;
-            dirty_.push_back(slot);
-        }
-    }
+    for (const auto& [pool, state] : states) store(pool, state, now);
 }
 
 bool ReserveCache::invalidate(const Address& pool) {

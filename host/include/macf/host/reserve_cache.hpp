@@ -78,6 +78,8 @@ class ReserveCache {
   private:
     PoolState* slots() const noexcept { return static_cast<PoolState*>(records_.data()); }
     std::uint32_t slot_for_write(const Address& pool);  // exclusive lock held
+    std::uint32_t store(const Address& pool, const PoolState& state,
+                        Clock::time_point now);  // exclusive lock held; marks dirty
     bool is_fresh(std::uint32_t slot, Clock::time_point now) const noexcept;
 
     std::chrono::milliseconds ttl_;
