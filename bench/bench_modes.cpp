@@ -13,17 +13,25 @@ namespace {
 using macf::bench::Prepared;
 using macf::host::Mode;
 
-const Prepared& market_of(int which) {
-    return which == 0 ? macf::bench::univ2_market() : macf::bench::generated_10m_market();
+/// The market of argument 1 with the label "mode/market", or nullptr after skipping the
+/// benchmark when the market cannot be built.
+const Prepared* prepare_run(benchmark::State& state) {
+    const bool univ2 = state.range(1) == 0;
+    const Prepared& p = univ2 ? macf::bench::univ2_market() : macf::bench::generated_10m_market();
+    if (!p.skip_reason.empty()) {
+        state.SkipWithError(p.skip_reason.c_str());
+        return nullptr;
+    }
+    state.SetLabel(std::string(macf::host::mode_name(static_cast<Mode>(state.range(0)))) +
+                   (univ2 ? "/univ2" : "/gen10m"));
+    return &p;
 }
 
 /// Scoring only: ScoreJob prebuilt; the timed call scores every cycle once.
 void BM_Score(benchmark::State& state) {
-    const Prepared& p = market_of(static_cast<int>(state.range(1)));
-    if (!p.skip_reason.empty()) {
-        state.SkipWithError(p.skip_reason.c_str());
-        return;
-    }
+    const Prepared* run = prepare_run(state);
+    if (run == nullptr) return;
+    const Prepared& p = *run;
     const auto mode = static_cast<Mode>(state.range(0));
     macf::host::ThreadPool pool(std::max(1U, std::thread::hardware_concurrency()));
     const auto scorer = macf::host::make_cpu_scorer(mode, 4096, &pool);
@@ -34,17 +42,13 @@ void BM_Score(benchmark::State& state) {
         benchmark::DoNotOptimize(found.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
-    state.SetLabel(std::string(macf::host::mode_name(mode)) +
-                   (state.range(1) == 0 ? "/univ2" : "/gen10m"));
 }
 
 /// The whole round through the coordinator, as `macf scan` runs it.
 void BM_ScanRound(benchmark::State& state) {
-    const Prepared& p = market_of(static_cast<int>(state.range(1)));
-    if (!p.skip_reason.empty()) {
-        state.SkipWithError(p.skip_reason.c_str());
-        return;
-    }
+    const Prepared* run = prepare_run(state);
+    if (run == nullptr) return;
+    const Prepared& p = *run;
     const auto mode = static_cast<Mode>(state.range(0));
     macf::host::MacfCoordinator coord({mode, 0, 4096, false});
     macf::host::CostModel costs;
@@ -55,8 +59,6 @@ void BM_ScanRound(benchmark::State& state) {
         benchmark::DoNotOptimize(r.opportunities.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
-    state.SetLabel(std::string(macf::host::mode_name(mode)) +
-                   (state.range(1) == 0 ? "/univ2" : "/gen10m"));
 }
 
 void mode_args(benchmark::internal::Benchmark* b) {

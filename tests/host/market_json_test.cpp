@@ -62,6 +62,10 @@ TEST(MarketJson, BigReservesAreExact) {
     const auto m = macf::host::parse_market(market_with(kV2));
     const auto& s = std::get<macf::host::UniswapV2State>(m.pools[0].state);
     EXPECT_EQ(macf::dex::to_string(s.reserve0), "176560092727090");
+    EXPECT_EQ(
+        m.find_pool(*macf::host::Address::parse("0xB4E16D0168E52D35CACD2C6185B44281EC28C9DC")), 0U);
+    EXPECT_FALSE(
+        m.find_pool(*macf::host::Address::parse("0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2")));
     EXPECT_EQ(macf::dex::to_string(s.reserve1), "524595304157729979983018");
 }
 

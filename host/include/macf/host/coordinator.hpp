@@ -65,8 +65,6 @@ class MacfCoordinator {
 
     /// The effective configuration (max_workers resolved).
     const CoordinatorConfig& config() const noexcept { return config_; }
-    /// The mode actually run: ultra reports itself but runs parallel when no GPU backend runs.
-    Mode mode() const noexcept { return config_.mode; }
 
     /// Scores every cycle of the request, re-simulates the candidates exactly and ranks them.
     ScanResult scan(const ScanRequest& request);

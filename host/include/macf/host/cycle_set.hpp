@@ -14,8 +14,8 @@ namespace macf::host {
 /// Longest cycle macf enumerates.
 inline constexpr unsigned kMaxHops = 4;
 
-/// A run of cycles with the same start token and length, stored back to back: cycle
-/// `first + i` has edge ids `CycleSet::hops[(first + i) * ...]` via the offsets.
+/// A run of cycles with the same start token and length, stored back to back: the edge ids of
+/// cycle `first + i` are `CycleSet::hops[offsets[first] + i·hops ..]` (`hops` of them).
 struct CycleSegment {
     std::uint32_t base_token;  ///< start and end token of every cycle here
     std::uint32_t hops;        ///< 2, 3 or 4

@@ -57,8 +57,8 @@ class Scorer {
 std::unique_ptr<Scorer> make_cpu_scorer(Mode mode, std::size_t batch_size, ThreadPool* pool);
 
 /// Scores cycles [first, first + count) of one segment with the structure-of-arrays kernel,
-/// appending candidates; `count` ≤ the scratch the calling thread owns (any size works).
-/// Exposed for the benchmarks.
+/// appending candidates in cycle order. Any `count`; the kernel works in L1-sized chunks.
+/// Shared by the batch and parallel scorers.
 void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, std::uint64_t first,
                          std::uint64_t count, const dex::HopCoeffs* edges,
                          const SegmentParams& params, std::vector<Candidate>& out);
