@@ -209,70 +209,41 @@ MACF_HD constexpr U256 operator|(const U256& a, const U256& b) noexcept {
     return {a.w[0] | b.w[0], a.w[1] | b.w[1], a.w[2] | b.w[2], a.w[3] | b.w[3]};
 }
 
-/// Floor division and remainder of `num` by `den` (Knuth's algorithm D on 32-bit digits).
-/// Returns false, leaving `quot` and `rem` zero, when `den` is zero (Solidity reverts there;
-/// the EVM opcode DIV returns 0, which callers can choose by ignoring the flag).
-MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256& rem) noexcept {
-    quot = U256{};
-    rem = U256{};
-    if (den.is_zero()) return false;
-    if (num < den) {
-        rem = num;
-        return true;
+namespace detail {
+
+/// Knuth's algorithm D on base-2^32 digits (least significant first): divides the `m`-digit
+/// `u` by the `n`-digit `v` (n ≥ 1, v[n−1] ≠ 0, m ≤ 16, n ≤ 8), writing m digits of quotient
+/// to `q` and n digits of remainder to `r`.
+MACF_HD constexpr void knuth_divide(const std::uint32_t* u, int m, const std::uint32_t* v, int n,
+                                    std::uint32_t* q, std::uint32_t* r) noexcept {
+    for (int i = 0; i < m; ++i) q[i] = 0;
+    if (m < n) {
+        for (int i = 0; i < n; ++i) r[i] = i < m ? u[i] : 0U;
+        return;
     }
-    if ((num.w[1] | num.w[2] | num.w[3]) == 0) {  // both fit in 64 bits
-        quot = U256{num.w[0] / den.w[0]};
-        rem = U256{num.w[0] % den.w[0]};
-        return true;
-    }
-    // Split into base-2^32 digits, least significant first.
-    std::uint32_t u[9] = {};
-    std::uint32_t v[8] = {};
-    for (int i = 0; i < 4; ++i) {
-        u[2 * i] = static_cast<std::uint32_t>(num.w[i]);
-        u[2 * i + 1] = static_cast<std::uint32_t>(num.w[i] >> 32);
-        v[2 * i] = static_cast<std::uint32_t>(den.w[i]);
-        v[2 * i + 1] = static_cast<std::uint32_t>(den.w[i] >> 32);
-    }
-    int m = 8;
-    while (m > 0 && u[m - 1] == 0) --m;
-    int n = 8;
-    while (n > 0 && v[n - 1] == 0) --n;
-    std::uint32_t q[8] = {};
     if (n == 1) {  // short division by one digit
-        std::uint64_t r = 0;
+        std::uint64_t rem = 0;
         for (int j = m - 1; j >= 0; --j) {
-            const std::uint64_t cur = (r << 32) | u[j];
+            const std::uint64_t cur = (rem << 32) | u[j];
             q[j] = static_cast<std::uint32_t>(cur / v[0]);
-            r = cur % v[0];
+            rem = cur % v[0];
         }
-        for (int i = 0; i < 4; ++i) {
-            quot.w[i] = static_cast<std::uint64_t>(q[2 * i]) |
-                        (static_cast<std::uint64_t>(q[2 * i + 1]) << 32);
-        }
-        rem = U256{r};
-        return true;
+        r[0] = static_cast<std::uint32_t>(rem);
+        return;
     }
     // Normalise so the divisor's top digit has its high bit set.
     unsigned s = 0;
     for (std::uint32_t top = v[n - 1]; (top & 0x80000000U) == 0; top <<= 1) ++s;
+    const auto high_part = [s](std::uint32_t lower) {
+        return s == 0 ? 0U
+                      : static_cast<std::uint32_t>(static_cast<std::uint64_t>(lower) >> (32 - s));
+    };
     std::uint32_t vn[8] = {};
-    std::uint32_t un[9] = {};
-    for (int i = n - 1; i > 0; --i) {
-        vn[i] =
-            (v[i] << s) |
-            (s == 0 ? 0U
-                    : static_cast<std::uint32_t>(static_cast<std::uint64_t>(v[i - 1]) >> (32 - s)));
-    }
+    std::uint32_t un[17] = {};
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | high_part(v[i - 1]);
     vn[0] = v[0] << s;
-    un[m] =
-        s == 0 ? 0U : static_cast<std::uint32_t>(static_cast<std::uint64_t>(u[m - 1]) >> (32 - s));
-    for (int i = m - 1; i > 0; --i) {
-        un[i] =
-            (u[i] << s) |
-            (s == 0 ? 0U
-                    : static_cast<std::uint32_t>(static_cast<std::uint64_t>(u[i - 1]) >> (32 - s)));
-    }
+    un[m] = high_part(u[m - 1]);
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | high_part(u[i - 1]);
     un[0] = u[0] << s;
     constexpr std::uint64_t kBase = 1ULL << 32;
     for (int j = m - n; j >= 0; --j) {
@@ -310,20 +281,85 @@ MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256
         }
         q[j] = static_cast<std::uint32_t>(qhat);
     }
-    for (int i = 0; i < 4; ++i) {
-        quot.w[i] =
-            static_cast<std::uint64_t>(q[2 * i]) | (static_cast<std::uint64_t>(q[2 * i + 1]) << 32);
-    }
-    std::uint32_t r[8] = {};
     for (int i = 0; i < n; ++i) {
         r[i] = (un[i] >> s) | (s == 0 ? 0U
                                       : static_cast<std::uint32_t>(
                                             static_cast<std::uint64_t>(un[i + 1]) << (32 - s)));
     }
-    for (int i = 0; i < 4; ++i) {
-        rem.w[i] =
-            static_cast<std::uint64_t>(r[2 * i]) | (static_cast<std::uint64_t>(r[2 * i + 1]) << 32);
+}
+
+/// Splits `count` 64-bit words into 2·count base-2^32 digits; returns the significant count.
+MACF_HD constexpr int to_digits(const std::uint64_t* words, int count,
+                                std::uint32_t* digits) noexcept {
+    for (int i = 0; i < count; ++i) {
+        digits[2 * i] = static_cast<std::uint32_t>(words[i]);
+        digits[2 * i + 1] = static_cast<std::uint32_t>(words[i] >> 32);
     }
+    int n = 2 * count;
+    while (n > 0 && digits[n - 1] == 0) --n;
+    return n;
+}
+
+/// Joins base-2^32 digits back into `count` 64-bit words.
+MACF_HD constexpr void from_digits(const std::uint32_t* digits, int count,
+                                   std::uint64_t* words) noexcept {
+    for (int i = 0; i < count; ++i) {
+        words[i] = static_cast<std::uint64_t>(digits[2 * i]) |
+                   (static_cast<std::uint64_t>(digits[2 * i + 1]) << 32);
+    }
+}
+
+}  // namespace detail
+
+/// Floor division and remainder of `num` by `den` (Knuth's algorithm D on 32-bit digits).
+/// Returns false, leaving `quot` and `rem` zero, when `den` is zero (Solidity reverts there;
+/// the EVM opcode DIV returns 0, which callers can choose by ignoring the flag).
+MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256& rem) noexcept {
+    quot = U256{};
+    rem = U256{};
+    if (den.is_zero()) return false;
+    if (num < den) {
+        rem = num;
+        return true;
+    }
+    if ((num.w[1] | num.w[2] | num.w[3]) == 0) {  // both fit in 64 bits
+        quot = U256{num.w[0] / den.w[0]};
+        rem = U256{num.w[0] % den.w[0]};
+        return true;
+    }
+    std::uint32_t u[8] = {};
+    std::uint32_t v[8] = {};
+    const int m = detail::to_digits(num.w, 4, u);
+    const int n = detail::to_digits(den.w, 4, v);
+    std::uint32_t q[8] = {};
+    std::uint32_t r[8] = {};
+    detail::knuth_divide(u, m, v, n, q, r);
+    detail::from_digits(q, 4, quot.w);
+    detail::from_digits(r, 4, rem.w);
+    return true;
+}
+
+/// Floor division of the 512-bit `num` (8 words, least significant first, as `mul_full`
+/// writes it) by `den`: the quotient's low 256 bits in `quot`, the remainder in `rem`.
+/// Returns false when `den` is zero or the quotient needs more than 256 bits.
+MACF_HD constexpr bool divmod_wide(const std::uint64_t (&num)[8], const U256& den, U256& quot,
+                                   U256& rem) noexcept {
+    quot = U256{};
+    rem = U256{};
+    if (den.is_zero()) return false;
+    std::uint32_t u[16] = {};
+    std::uint32_t v[8] = {};
+    const int m = detail::to_digits(num, 8, u);
+    const int n = detail::to_digits(den.w, 4, v);
+    if (m == 0) return true;
+    std::uint32_t q[16] = {};
+    std::uint32_t r[8] = {};
+    detail::knuth_divide(u, m, v, n, q, r);
+    for (int i = 8; i < 16; ++i) {
+        if (q[i] != 0) return false;
+    }
+    detail::from_digits(q, 4, quot.w);
+    detail::from_digits(r, 4, rem.w);
     return true;
 }
 

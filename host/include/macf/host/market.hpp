@@ -13,6 +13,7 @@
 #include "macf/chain/address.hpp"
 #include "macf/dex/u256.hpp"
 #include "macf/dex/uniswap_v2.hpp"
+#include "macf/dex/uniswap_v3.hpp"
 
 namespace macf::host {
 
@@ -48,14 +49,8 @@ struct UniswapV2State {
     std::uint32_t fee_bps = 30;  ///< input fee in basis points (30 = 0.30 %)
 };
 
-/// Signed 128-bit integer (Solidity int128), a GCC/Clang extension on 64-bit targets.
-__extension__ typedef __int128 Int128;
-
-/// One initialized tick of a Uniswap V3 pool.
-struct V3Tick {
-    std::int32_t tick;
-    Int128 liquidity_net;  ///< int128 liquidity added when crossing the tick upward
-};
+using dex::Int128;
+using dex::V3Tick;
 
 /// Uniswap V3 pool state.
 struct UniswapV3State {
