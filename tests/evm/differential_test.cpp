@@ -41,7 +41,8 @@ std::pair<bool, U256> signed_value(const std::string& text) {
 
 macf::dex::Int128 int128_of(const std::string& text) {
     const auto [negative, mag] = signed_value(text);
-    const auto m = static_cast<macf::dex::Int128>((static_cast<UInt128>(mag.w[1]) << 64) | mag.w[0]);
+    const auto m =
+        static_cast<macf::dex::Int128>((static_cast<UInt128>(mag.w[1]) << 64) | mag.w[0]);
     return negative ? -m : m;
 }
 
@@ -83,9 +84,9 @@ TEST_F(EvmDifferential, UniswapV2SwapsMatchTheContractToTheWei) {
         ASSERT_TRUE(ss >> tag >> r0 >> r1 >> dir >> amount_in >> out >> reason);
         const bool zero_for_one = dir == "1";
         U256 ours;
-        const auto status = macf::dex::v2_get_amount_out(
-            u(amount_in), u(zero_for_one ? r0 : r1), u(zero_for_one ? r1 : r0),
-            macf::dex::v2_fee_from_bps(30), ours);
+        const auto status = macf::dex::v2_get_amount_out(u(amount_in), u(zero_for_one ? r0 : r1),
+                                                         u(zero_for_one ? r1 : r0),
+                                                         macf::dex::v2_fee_from_bps(30), ours);
         ASSERT_EQ(status, macf::dex::V2Status::kOk);
         // The pair accepted `out` (or `out` is 0) and rejected `out + 1`.
         EXPECT_EQ(macf::dex::to_string(ours), out);
@@ -131,9 +132,12 @@ TEST_F(EvmDifferential, UniswapV3SwapsMatchTheContractToTheWei) {
             std::string reason;
             ss >> reason;
             ++reverted;
-            if (reason == "SPL") EXPECT_EQ(r.status, V3Status::kPriceLimit);
-            else if (reason == "AS") EXPECT_EQ(r.status, V3Status::kZeroAmount);
-            else EXPECT_NE(r.status, V3Status::kOk) << "the contract reverted: " << reason;
+            if (reason == "SPL")
+                EXPECT_EQ(r.status, V3Status::kPriceLimit);
+            else if (reason == "AS")
+                EXPECT_EQ(r.status, V3Status::kZeroAmount);
+            else
+                EXPECT_NE(r.status, V3Status::kOk) << "the contract reverted: " << reason;
             continue;
         }
         ASSERT_EQ(outcome, "ok");
@@ -142,8 +146,10 @@ TEST_F(EvmDifferential, UniswapV3SwapsMatchTheContractToTheWei) {
         ASSERT_EQ(r.status, V3Status::kOk);
         const auto [neg0, mag0] = signed_value(a0);
         const auto [neg1, mag1] = signed_value(a1);
-        EXPECT_EQ(macf::dex::to_string(r.amount_in), macf::dex::to_string(zero_for_one ? mag0 : mag1));
-        EXPECT_EQ(macf::dex::to_string(r.amount_out), macf::dex::to_string(zero_for_one ? mag1 : mag0));
+        EXPECT_EQ(macf::dex::to_string(r.amount_in),
+                  macf::dex::to_string(zero_for_one ? mag0 : mag1));
+        EXPECT_EQ(macf::dex::to_string(r.amount_out),
+                  macf::dex::to_string(zero_for_one ? mag1 : mag0));
         EXPECT_FALSE(zero_for_one ? neg0 : neg1);
         EXPECT_EQ(macf::dex::to_string(r.sqrt_price_x96), price_after);
         EXPECT_EQ(macf::dex::to_string(r.liquidity), liquidity_after);
@@ -152,9 +158,10 @@ TEST_F(EvmDifferential, UniswapV3SwapsMatchTheContractToTheWei) {
         crossings += r.ticks_crossed;
         words += r.steps;
     }
-    std::printf("[ compared ] %zu Uniswap V3 swaps: %zu executed (%zu loop steps, %zu initialized "
-                "ticks crossed), %zu reverted\n",
-                record_.v3.size(), ok, words, crossings, reverted);
+    std::printf(
+        "[ compared ] %zu Uniswap V3 swaps: %zu executed (%zu loop steps, %zu initialized "
+        "ticks crossed), %zu reverted\n",
+        record_.v3.size(), ok, words, crossings, reverted);
 }
 
 }  // namespace

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Curve StableSwap plain pools (2 to 4 coins): get_D, get_y, get_dy and the amount `exchange`
+// pays, in the two families of deployed code:
+//  - a_precision = 1: the 3pool era (StableSwap3Pool.vy): raw A, loops that `break` after 255
+//    iterations, and a get_dy that takes the fee after converting to coin units;
+//  - a_precision = 100: the pool templates (SwapTemplateBase.vy and the plain factory pools):
+//    A·100 internally, loops that `return` on convergence and revert after 255, the fee taken
+//    before converting.
+// Balances are coin wei; rates are Curve's RATES (10^18 · 10^(18 − decimals) for plain coins).
+// Every operation is checked as Vyper checks it.
+
+#include <cstdint>
+
+#include "macf/dex/checked_math.hpp"
+#include "macf/dex/hd.hpp"
+#include "macf/dex/u256.hpp"
+
+namespace macf::dex {
+
+/// Most coins a plain pool modelled here can have.
+inline constexpr unsigned kCurveMaxCoins = 4;
+/// Curve's fixed-point unit (PRECISION) and fee denominator (10^10 = 100 %).
+inline constexpr U256 kCurvePrecision{1000000000000000000ULL};
+inline constexpr U256 kCurveFeeDenominator{10000000000ULL};
+
+/// The state of a plain StableSwap pool.
+struct CurveStableView {
+    unsigned n = 0;                 ///< coins, 2..kCurveMaxCoins
+    U256 balances[kCurveMaxCoins];  ///< wei per coin
+    U256 rates[kCurveMaxCoins];     ///< RATES per coin (10^36 / 10^decimals for plain coins)
+    U256 amp;                       ///< A · a_precision (the value `_A()` returns)
+    std::uint32_t a_precision = 1;  ///< 1 (3pool era) or 100 (templates)
+    U256 fee;                       ///< 10^10 = 100 %
+};
+
+/// Why a Curve computation reverted.
+enum class CurveStatus : std::uint8_t {
+    kOk = 0,
+    kBadCoin,       ///< i = j or an index out of range
+    kMathRevert,    ///< overflow, underflow or division by zero (Vyper reverts)
+    kNotConverged,  ///< a template pool's Newton loop did not converge in 255 steps
+};
+
+namespace detail {
+
+/// |a − b| ≤ 1.
+MACF_HD constexpr bool within_one(const U256& a, const U256& b) noexcept {
+    return a > b ? a - b <= U256{1} : b - a <= U256{1};
+}
+
+}  // namespace detail
+
+/// `_xp`: balances in the pool's common 18-decimal unit, rates[i]·balances[i] / 10^18.
+MACF_HD constexpr bool curve_xp(const CurveStableView& pool, U256 (&xp)[kCurveMaxCoins]) noexcept {
+    CheckedMath m;
+    for (unsigned i = 0; i < pool.n; ++i)
+        xp[i] = m.div(m.mul(pool.rates[i], pool.balances[i]), kCurvePrecision);
+    return !m.failed;
+}
+
+/// `get_D`: the StableSwap invariant of `xp` (18-decimal units) for amp = A · a_precision.
+MACF_HD constexpr CurveStatus curve_get_d(const U256 (&xp)[kCurveMaxCoins], unsigned n,
+                                          const U256& amp, std::uint32_t a_precision,
+                                          U256& d) noexcept {
+    CheckedMath m;
+    const U256 coins{n};
+    U256 s;
+    for (unsigned i = 0; i < n; ++i) s = m.add(s, xp[i]);
+    d = U256{};
+    if (m.failed) return CurveStatus::kMathRevert;
+    if (s.is_zero()) return CurveStatus::kOk;
+    d = s;
+    const U256 ann = m.mul(amp, coins);
+    const U256 precision{a_precision};
+    for (int iteration = 0; iteration < 255; ++iteration) {
+        U256 d_p = d;
+        for (unsigned i = 0; i < n; ++i) d_p = m.div(m.mul(d_p, d), m.mul(xp[i], coins));
+        const U256 d_prev = d;
+        if (a_precision == 1) {
+            d = m.div(m.mul(m.add(m.mul(ann, s), m.mul(d_p, coins)), d),
+                      m.add(m.mul(m.sub(ann, U256{1}), d), m.mul(coins + U256{1}, d_p)));
+        } else {
+            d = m.div(m.mul(m.add(m.div(m.mul(ann, s), precision), m.mul(d_p, coins)), d),
+                      m.add(m.div(m.mul(m.sub(ann, precision), d), precision),
+                            m.mul(coins + U256{1}, d_p)));
+        }
+        if (m.failed) return CurveStatus::kMathRevert;
+        if (detail::within_one(d, d_prev)) return CurveStatus::kOk;
+    }
+    return a_precision == 1 ? CurveStatus::kOk : CurveStatus::kNotConverged;
+}
+
+/// `get_y`: the balance of coin j (18-decimal units) that keeps the invariant when coin i's
+/// balance becomes x.
+MACF_HD constexpr CurveStatus curve_get_y(unsigned i, unsigned j, const U256& x,
+                                          const U256 (&xp)[kCurveMaxCoins], unsigned n,
+                                          const U256& amp, std::uint32_t a_precision,
+                                          U256& y) noexcept {
+    y = U256{};
+    if (i == j || i >= n || j >= n) return CurveStatus::kBadCoin;
+    U256 d;
+    const CurveStatus sd = curve_get_d(xp, n, amp, a_precision, d);
+    if (sd != CurveStatus::kOk) return sd;
+    CheckedMath m;
+    const U256 coins{n};
+    const U256 ann = m.mul(amp, coins);
+    U256 c = d;
+    U256 s;
+    for (unsigned k = 0; k < n; ++k) {
+        if (k == j) continue;
+        const U256& xk = k == i ? x : xp[k];
+        s = m.add(s, xk);
+        c = m.div(m.mul(c, d), m.mul(xk, coins));
+    }
+    U256 b;
+    if (a_precision == 1) {
+        c = m.div(m.mul(c, d), m.mul(ann, coins));
+        b = m.add(s, m.div(d, ann));
+    } else {
+        const U256 precision{a_precision};
+        c = m.div(m.mul(m.mul(c, d), precision), m.mul(ann, coins));
+        b = m.add(s, m.div(m.mul(d, precision), ann));
+    }
+    y = d;
+    for (int iteration = 0; iteration < 255; ++iteration) {
+        const U256 y_prev = y;
+        y = m.div(m.add(m.mul(y, y), c), m.sub(m.add(m.mul(U256{2}, y), b), d));
+        if (m.failed) return CurveStatus::kMathRevert;
+        if (detail::within_one(y, y_prev)) return CurveStatus::kOk;
+    }
+    return a_precision == 1 ? CurveStatus::kOk : CurveStatus::kNotConverged;
+}
+
+/// Output of swapping `dx` wei of coin i for coin j. `view_quote` selects what the pool's
+/// `get_dy` returns; otherwise what `exchange` transfers (they differ by rounding in the 3pool
+/// family, where get_dy takes the fee after converting to coin units). Rounded down.
+MACF_HD constexpr CurveStatus curve_swap_out(const CurveStableView& pool, unsigned i, unsigned j,
+                                             const U256& dx, bool view_quote, U256& dy) noexcept {
+    dy = U256{};
+    if (i == j || i >= pool.n || j >= pool.n) return CurveStatus::kBadCoin;
+    U256 xp[kCurveMaxCoins] = {};
+    if (!curve_xp(pool, xp)) return CurveStatus::kMathRevert;
+    CheckedMath m;
+    const U256 x = m.add(xp[i], m.div(m.mul(dx, pool.rates[i]), kCurvePrecision));
+    if (m.failed) return CurveStatus::kMathRevert;
+    U256 y;
+    const CurveStatus sy = curve_get_y(i, j, x, xp, pool.n, pool.amp, pool.a_precision, y);
+    if (sy != CurveStatus::kOk) return sy;
+    const U256 raw = m.sub(m.sub(xp[j], y), U256{1});
+    if (pool.a_precision == 1 && view_quote) {
+        const U256 coin_units = m.div(m.mul(raw, kCurvePrecision), pool.rates[j]);
+        const U256 fee = m.div(m.mul(pool.fee, coin_units), kCurveFeeDenominator);
+        dy = m.sub(coin_units, fee);
+    } else {
+        const U256 fee = m.div(m.mul(raw, pool.fee), kCurveFeeDenominator);
+        dy = m.div(m.mul(m.sub(raw, fee), kCurvePrecision), pool.rates[j]);
+    }
+    return m.failed ? CurveStatus::kMathRevert : CurveStatus::kOk;
+}
+
+}  // namespace macf::dex
