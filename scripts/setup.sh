@@ -25,7 +25,9 @@ jobs="${JOBS:-$(nproc)}"
 packages=(build-essential cmake ninja-build pkg-config
           libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libboost-dev)
 if [[ "$mode" == test ]]; then
-    packages+=(libgtest-dev libgmock-dev libbenchmark-dev)
+    # clang + libFuzzer for the fuzz test; Node.js for the local EVM test node (tools/evm).
+    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev)
+    command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -45,6 +47,17 @@ if ((${#missing[@]} > 0)); then
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
     echo "setup: all Debian packages present"
+fi
+
+if [[ "$mode" == test ]]; then
+    # The pinned npm packages of the test node (Hardhat + the real Uniswap bytecode), from the
+    # committed lock file; skipped when already installed from the same lock.
+    if [[ ! -f tools/evm/node_modules/.package-lock.json ]] ||
+        ! cmp -s tools/evm/package-lock.json tools/evm/node_modules/.macf-lock; then
+        echo "setup: npm ci in tools/evm"
+        (cd tools/evm && npm ci --no-audit --no-fund --loglevel=error &&
+            cp package-lock.json node_modules/.macf-lock)
+    fi
 fi
 
 tests=OFF

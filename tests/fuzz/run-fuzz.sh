@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Builds tests/fuzz/dex_fuzz.cpp with clang's libFuzzer, ASan and UBSan (the dex library is
+# header-only) and runs it for a bounded time. Exit 77 (a ctest skip) without clang/libFuzzer.
+#   tests/fuzz/run-fuzz.sh WORK_DIR [SECONDS]   (default 60 s; MACF_FUZZ_SECONDS overrides)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=${1:?usage: run-fuzz.sh WORK_DIR [SECONDS]}
+seconds=${MACF_FUZZ_SECONDS:-${2:-60}}
+cxx=${MACF_FUZZ_CXX:-clang++}
+mkdir -p "$work/corpus"
+if ! command -v "$cxx" >/dev/null; then
+    echo "SKIP: $cxx not found (Debian: apt-get install clang libclang-rt-14-dev)"
+    exit 77
+fi
+if ! "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    -I "$root/dex/include" "$here/dex_fuzz.cpp" -o "$work/dex_fuzz" 2>"$work/build.log"; then
+    if grep -q "libclang_rt.fuzzer\|fuzzer" "$work/build.log"; then
+        cat "$work/build.log"
+        echo "SKIP: libFuzzer is not installed (Debian: apt-get install libclang-rt-14-dev)"
+        exit 77
+    fi
+    cat "$work/build.log"
+    exit 1
+fi
+echo "fuzzing for ${seconds} s"
+"$work/dex_fuzz" -max_total_time="$seconds" -max_len=512 -print_final_stats=1 \
+    -artifact_prefix="$work/" "$work/corpus" 2>&1 | tail -n 25
