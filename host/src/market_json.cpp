@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "json_tree.hpp"
+#include "macf/dex/curve_stable.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/json_text.hpp"
 
@@ -84,6 +85,11 @@ struct Context {
         const Value* v = obj.find(field);
         if (v == nullptr) fail(field, "missing");
         return static_cast<std::int64_t>(sint(*v, field, lo, hi));
+    }
+
+    /// A string field's text.
+    std::string_view string_field(const Value& obj, std::string_view field) const {
+        return require(obj, field, Value::Type::kString).text;
     }
 
     std::vector<U256> uint_array(const Value& obj, std::string_view field, unsigned bits,
@@ -228,6 +234,9 @@ void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& po
         obj, {"kind", "address", "dex", "coins", "balances", "rates", "A", "a_precision", "fee"});
     pool.tokens = token_list(ctx, m, obj, "coins");
     const std::size_t n = pool.tokens.size();
+    if (n > dex::kCurveMaxCoins) {
+        ctx.fail("coins", "more than " + std::to_string(dex::kCurveMaxCoins) + " coins");
+    }
     CurveStableState s;
     s.balances = ctx.uint_array(obj, "balances", 256, n);
     if (obj.find("rates") != nullptr) {
@@ -256,13 +265,16 @@ void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool&
                     bool weighted) {
     if (weighted) {
         ctx.only_fields(obj, {"kind", "address", "dex", "tokens", "balances", "weights", "swap_fee",
-                              "scaling_factors", "pool_id"});
+                              "scaling_factors", "pool_id", "pow"});
     } else {
         ctx.only_fields(obj, {"kind", "address", "dex", "tokens", "balances", "amp", "swap_fee",
-                              "scaling_factors", "pool_id"});
+                              "scaling_factors", "pool_id", "stable_math"});
     }
     pool.tokens = token_list(ctx, m, obj, "tokens");
     const std::size_t n = pool.tokens.size();
+    if (n > dex::kBalancerMaxTokens) {
+        ctx.fail("tokens", "more than " + std::to_string(dex::kBalancerMaxTokens) + " tokens");
+    }
     const U256 one{1'000'000'000'000'000'000ULL};
     std::vector<U256> balances = ctx.uint_array(obj, "balances", 256, n);
     std::vector<U256> scaling;
@@ -287,6 +299,11 @@ void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool&
         s.balances = std::move(balances);
         s.scaling_factors = std::move(scaling);
         s.swap_fee = swap_fee;
+        if (obj.find("pow") != nullptr) {
+            const std::string_view v = ctx.string_field(obj, "pow");
+            if (v != "v1" && v != "v2") ctx.fail("pow", "must be \"v1\" or \"v2\"");
+            s.pow_version = v == "v2" ? dex::BalancerPowVersion::kV2 : dex::BalancerPowVersion::kV1;
+        }
         pool.state = std::move(s);
     } else {
         BalancerStableState s;
@@ -295,6 +312,14 @@ void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool&
         s.balances = std::move(balances);
         s.scaling_factors = std::move(scaling);
         s.swap_fee = swap_fee;
+        if (obj.find("stable_math") != nullptr) {
+            const std::string_view v = ctx.string_field(obj, "stable_math");
+            if (v != "legacy" && v != "current") {
+                ctx.fail("stable_math", "must be \"legacy\" or \"current\"");
+            }
+            s.math = v == "current" ? dex::BalancerStableMath::kCurrent
+                                    : dex::BalancerStableMath::kLegacy;
+        }
         pool.state = std::move(s);
     }
 }
@@ -498,7 +523,8 @@ void write_market(const Market& m, std::ostream& out) {
                 write_field(out, "balances", s.balances);
                 write_field(out, "weights", s.weights);
                 write_field(out, "scaling_factors", s.scaling_factors);
-                out << ",\"swap_fee\":" << num(s.swap_fee);
+                out << ",\"swap_fee\":" << num(s.swap_fee) << ",\"pow\":\""
+                    << (s.pow_version == dex::BalancerPowVersion::kV2 ? "v2" : "v1") << '"';
                 break;
             }
             case PoolKind::kBalancerStable: {
@@ -507,7 +533,9 @@ void write_market(const Market& m, std::ostream& out) {
                 write_tokens(out, m, p.tokens);
                 write_field(out, "balances", s.balances);
                 write_field(out, "scaling_factors", s.scaling_factors);
-                out << ",\"amp\":" << num(s.amp) << ",\"swap_fee\":" << num(s.swap_fee);
+                out << ",\"amp\":" << num(s.amp) << ",\"swap_fee\":" << num(s.swap_fee)
+                    << ",\"stable_math\":\""
+                    << (s.math == dex::BalancerStableMath::kCurrent ? "current" : "legacy") << '"';
                 break;
             }
         }

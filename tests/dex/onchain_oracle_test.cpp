@@ -4,6 +4,8 @@
 // `querySwap` GIVEN_IN/GIVEN_OUT on weighted and stable pools. Each must be reproduced exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "macf/dex/balancer_weighted.hpp"
 #include "macf/dex/curve_stable.hpp"
 #include "macf/dex/u256_text.hpp"
+#include "macf/dex/uniswap_v3.hpp"
 
 namespace {
 
@@ -57,6 +60,14 @@ std::vector<U256> numbers(const std::string& json, const std::string& key) {
     return out;
 }
 
+/// A signed scalar under `key` (a JSON number).
+std::int64_t signed_scalar(const std::string& json, const std::string& key) {
+    const std::regex plain("\"" + key + "\":\\s*(-?\\d+)");
+    std::smatch m;
+    if (!std::regex_search(json, m, plain)) ADD_FAILURE() << "no " << key;
+    return std::stoll(m[1]);
+}
+
 /// The scalar under `key`: a number, or a fraction string "a/b" as a fixed-point value ·10^18.
 U256 scalar(const std::string& json, const std::string& key, bool fraction_to_fixed = false) {
     const std::regex plain("\"" + key + "\":\\s*(\\d+)");
@@ -93,12 +104,13 @@ struct GoldenEntry {
     std::string method, kind, pair;  // pair: "A->B" or "i=0|j=1"
     U256 amount;
     U256 value;
+    bool reverted = false;  // the call reverted (the entry holds an exception, no value)
 };
 
 std::vector<GoldenEntry> golden(const std::string& path, const std::string& pool) {
     const std::string text = read_text(kOracles + path);
     static const std::regex entry(
-        R"re("(0x[0-9a-fA-F]+)\|(\w+)\|([^"]*)\|(\d+)":\s*\{\s*"value":\s*(\d+))re");
+        R"re("((?:0x)?[0-9a-fA-F]+)\|(\w+)\|([^"]*)\|(\d+)":\s*\{\s*"(value|exception)":\s*"?(\w+))re");
     std::vector<GoldenEntry> out;
     for (auto it = std::sregex_iterator(text.begin(), text.end(), entry);
          it != std::sregex_iterator(); ++it) {
@@ -114,7 +126,8 @@ std::vector<GoldenEntry> golden(const std::string& path, const std::string& pool
             e.pair = middle;
         }
         e.amount = u((*it)[4]);
-        e.value = u((*it)[5]);
+        e.reverted = (*it)[5] == "exception";
+        if (!e.reverted) e.value = u((*it)[6]);
         out.push_back(e);
     }
     return out;
@@ -300,6 +313,66 @@ TEST_F(OnchainOracles, BalancerStableQuerySwapGivenInAndOutAtBlock24407242) {
         }
     }
     EXPECT_EQ(compared, 216U);
+}
+
+// Uniswap V4 runs the same SwapMath/TickMath/bitmap loop as V3 (protocol fee 0 here), so the
+// V4 quoter's results on the real ETH/USDC pool check macf's V3 swap loop on mainnet state.
+TEST_F(OnchainOracles, UniswapV4EthUsdcQuoterAtBlock24407242) {
+    __extension__ typedef __int128 Int128;
+    __extension__ typedef unsigned __int128 UInt128;
+    const std::string json =
+        read_text(kOracles + "fixtures/chain_data/1/uniswap_v4_eth_usdc_block_24407242.json");
+    ASSERT_EQ(signed_scalar(json, "protocol_fee_zero_for_one"), 0);
+    ASSERT_EQ(signed_scalar(json, "protocol_fee_one_for_zero"), 0);
+    std::vector<macf::dex::V3Tick> ticks;
+    const auto start = json.find("\"tick_data\"");
+    const std::string body = json.substr(start);
+    static const std::regex tick_entry(R"re("(-?\d+)":\s*\[\s*(\d+),\s*(-?\d+),)re");
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), tick_entry); it != std::sregex_iterator(); ++it) {
+        const std::string net = (*it)[3];
+        const bool negative = net[0] == '-';
+        const U256 mag = u(negative ? net.substr(1) : net);
+        const auto m = static_cast<Int128>((static_cast<UInt128>(mag.w[1]) << 64) | mag.w[0]);
+        ticks.push_back({std::stoi((*it)[1]), negative ? -m : m});
+    }
+    std::sort(ticks.begin(), ticks.end(), [](const auto& a, const auto& b) { return a.tick < b.tick; });
+    ASSERT_GT(ticks.size(), 100U);
+    macf::dex::V3PoolView pool;
+    pool.sqrt_price_x96 = scalar(json, "sqrt_price_x96");
+    pool.liquidity = scalar(json, "liquidity");
+    pool.tick = static_cast<std::int32_t>(signed_scalar(json, "tick"));
+    pool.fee_pips = static_cast<std::uint32_t>(scalar(json, "lp_fee").w[0]);
+    pool.tick_spacing = static_cast<std::int32_t>(signed_scalar(json, "tick_spacing"));
+    pool.ticks = ticks.data();
+    pool.tick_count = ticks.size();
+    const auto entries = golden("golden/data/tests/uniswap/v4/test_uniswap_v4_onchain_parity/test_cached_calculations_v4_eth_usdc.json",
+                                "21c67e77068de97969ba93d4aab21826d33ca12bb9f565d8496e8fda8a82ca27");
+    ASSERT_EQ(entries.size(), 88U);
+    std::uint32_t most_crossed = 0;
+    int partial = 0;
+    for (const auto& e : entries) {
+        const bool exact_input = e.method == "quoteExactInputSingle";
+        const bool zero_for_one = e.pair == "ETH->USDC";
+        const auto r = macf::dex::v3_swap(pool, zero_for_one, exact_input, e.amount,
+                                          macf::dex::v3_default_price_limit(zero_for_one));
+        ASSERT_EQ(r.status, macf::dex::V3Status::kOk) << e.method << " " << e.pair;
+        if (e.reverted) {
+            // The quoter reverts (NotEnoughLiquidity) when the swap cannot be filled in full
+            // before the price limit; the pool itself would fill it partially.
+            EXPECT_TRUE(exact_input ? r.amount_in < e.amount : r.amount_out < e.amount)
+                << e.method << " " << e.pair << " " << macf::dex::to_string(e.amount);
+            ++partial;
+            continue;
+        }
+        const U256& ours = exact_input ? r.amount_out : r.amount_in;
+        EXPECT_EQ(macf::dex::to_string(ours), macf::dex::to_string(e.value))
+            << e.method << " " << e.pair << " " << macf::dex::to_string(e.amount);
+        most_crossed = std::max(most_crossed, r.ticks_crossed);
+    }
+    EXPECT_EQ(partial, 16);
+    std::printf("[ compared ] 88 V4 quoter results (%d quoter reverts: partial fills); the largest "
+                "swap crossed %u initialized ticks\n",
+                partial, most_crossed);
 }
 
 }  // namespace

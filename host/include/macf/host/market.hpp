@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "macf/chain/address.hpp"
+#include "macf/dex/balancer_stable.hpp"
 #include "macf/dex/u256.hpp"
 #include "macf/dex/uniswap_v2.hpp"
 #include "macf/dex/uniswap_v3.hpp"
@@ -77,6 +78,8 @@ struct BalancerWeightedState {
     std::vector<U256> weights;          ///< normalised weights, 10^18 = 100 %, summing to 10^18
     std::vector<U256> scaling_factors;  ///< 10^(18 − decimals) · 10^18 per token
     U256 swap_fee;                      ///< 10^18 = 100 %
+    /// FixedPoint.powUp of the pool's code: v1 (2021 pools) or v2 (exact for exponents 1, 2, 4).
+    dex::BalancerPowVersion pow_version = dex::BalancerPowVersion::kV1;
 };
 
 /// Balancer V2 stable pool state.
@@ -85,6 +88,9 @@ struct BalancerStableState {
     std::vector<U256> scaling_factors;  ///< 10^(18 − decimals) · 10^18 per token (rate included)
     U256 amp;                           ///< amplification × 1000 (AMP_PRECISION)
     U256 swap_fee;                      ///< 10^18 = 100 %
+    /// StableMath of the pool's code: legacy (StablePool, MetaStablePool) or current
+    /// (ComposableStablePool; list the main tokens only, without the BPT).
+    dex::BalancerStableMath math = dex::BalancerStableMath::kLegacy;
 };
 
 /// A pool: its address, the tokens it trades (indices into `Market::tokens`, in the pool's
