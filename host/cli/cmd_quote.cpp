@@ -93,8 +93,9 @@ void run_quote(const QuoteOptions& opt) {
         o << "}\n";
         std::cout << o.str();
     } else {
-        std::cout << "pool        " << pool.address.to_hex() << " (" << host::pool_kind_name(pool.kind)
-                  << (pool.dex.empty() ? "" : ", " + pool.dex) << ")\n"
+        const std::string_view kind = host::pool_kind_name(pool.kind);
+        std::cout << "pool        " << pool.address.to_hex() << " (" << kind
+                  << (pool.dex.empty() || pool.dex == kind ? "" : ", " + pool.dex) << ")\n"
                   << "swap        " << t_in.symbol << " -> " << t_out.symbol << ", exact "
                   << (exact_input ? "input" : "output") << '\n';
         if (!q.ok()) {
@@ -127,7 +128,10 @@ void add_quote_command(CLI::App& app) {
         "quote",
         "Print the exact result of one swap on one pool of a market snapshot: the amount the "
         "deployed contract would pay or take, to the wei (and for Uniswap V3 the price, "
-        "liquidity and tick after it), or the revert it would hit. Exit 1 when it reverts.");
+        "liquidity and tick after it), or the revert it would hit. Exit 1 when it reverts. "
+        "Curve: the amount exchange() transfers (the 3pool's get_dy view rounds the fee "
+        "differently and can differ by a wei); V3: to the default price limit, so a swap larger "
+        "than the liquidity fills partially, as the pool would.");
     cmd->add_option("--market", opt->market, "Market snapshot (macf-market/1 JSON)")
         ->required()
         ->check(CLI::ExistingFile);

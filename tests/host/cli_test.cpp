@@ -40,7 +40,7 @@ const std::string kSample = std::string(MACF_SOURCE_DIR) + "/data/sample-market.
 TEST(Cli, HelpIsCompleteAndExitsZero) {
     const auto top = run("--help");
     EXPECT_EQ(top.code, 0);
-    for (const char* sub : {"scan", "gen", "import-pairs"})
+    for (const char* sub : {"scan", "gen", "import-pairs", "quote"})
         EXPECT_NE(top.out.find(sub), std::string::npos);
     const auto scan = run("scan --help");
     EXPECT_EQ(scan.code, 0);
