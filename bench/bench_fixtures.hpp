@@ -31,7 +31,7 @@ inline void prepare(Prepared& p) {
     const std::uint32_t weth = p.market.resolve_token("WETH");
     p.cycles = host::enumerate_cycles(*p.graph, std::vector<std::uint32_t>{weth}, 4);
     for (const auto& pool : p.market.pools) p.states.push_back(host::pool_state_of(pool));
-    p.edges = host::build_edge_table(*p.graph, p.states);
+    p.edges = host::build_edge_table(p.market, *p.graph, p.states);
     host::CostModel costs;
     costs.native_token = weth;
     for (const auto& seg : p.cycles.segments) {

@@ -24,7 +24,8 @@ void add_gen_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "gen",
         "Generate a deterministic synthetic market (Uniswap V2, SushiSwap and PancakeSwap-fee "
-        "pools): power-law token popularity, hub tokens WETH/USDC/USDT/DAI/WBTC, log-normal "
+        "pools, optionally Uniswap V3, Curve and Balancer pools): power-law token popularity, hub "
+        "tokens WETH/USDC/USDT/DAI/WBTC, log-normal "
         "liquidity, small price noise and a few planted price dislocations. Same seed, same file.");
     cmd->add_option("--seed", opt->gen.seed, "Random seed")->capture_default_str();
     cmd->add_option("--tokens", opt->gen.tokens, "Tokens, including the 5 hubs")
@@ -45,6 +46,16 @@ void add_gen_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--median-liquidity", opt->gen.median_liquidity_eth, "Median pool value in ETH")
         ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option(
+           "--v3-pools", opt->gen.v3_pools,
+           "Uniswap V3 pools (full-range + concentrated positions; 1 in 5 priced 1-3 % off)")
+        ->capture_default_str();
+    cmd->add_option("--curve-pools", opt->gen.curve_pools,
+                    "Curve StableSwap pools among USDC/USDT/DAI")
+        ->capture_default_str();
+    cmd->add_option("--balancer-pools", opt->gen.balancer_pools,
+                    "Balancer V2 pools (weighted 50/50, 80/20, 60/40; 1 in 4 stable)")
         ->capture_default_str();
     cmd->add_option("-o,--out", opt->out, "Output file ('-': stdout)")->capture_default_str();
     cmd->callback([opt] {

@@ -31,8 +31,9 @@ struct QuoteOptions {
 dex::U256 parse_amount(const std::string& text, const char* option) {
     dex::U256 v;
     if (!dex::parse_u256(text, v)) {
-        throw std::runtime_error(std::string(option) + ": '" + text +
-                                 "' is not an integer amount in wei below 2^256 (decimal or 0x hex)");
+        throw std::runtime_error(
+            std::string(option) + ": '" + text +
+            "' is not an integer amount in wei below 2^256 (decimal or 0x hex)");
     }
     return v;
 }
@@ -77,9 +78,8 @@ void run_quote(const QuoteOptions& opt) {
         o << "{\"pool\":" << host::json_quote(pool.address.to_hex())
           << ",\"kind\":" << host::json_quote(host::pool_kind_name(pool.kind))
           << ",\"token_in\":" << host::json_quote(t_in.address.to_hex())
-          << ",\"token_out\":" << host::json_quote(t_out.address.to_hex())
-          << ",\"exact\":\"" << (exact_input ? "input" : "output") << "\",\"ok\":"
-          << (q.ok() ? "true" : "false");
+          << ",\"token_out\":" << host::json_quote(t_out.address.to_hex()) << ",\"exact\":\""
+          << (exact_input ? "input" : "output") << "\",\"ok\":" << (q.ok() ? "true" : "false");
         if (!q.ok()) o << ",\"error\":" << host::json_quote(q.error);
         o << ",\"amount_in\":\"" << dex::to_string(q.amount_in) << "\",\"amount_out\":\""
           << dex::to_string(q.amount_out) << '"';
@@ -107,10 +107,10 @@ void run_quote(const QuoteOptions& opt) {
                       << dex::to_units(q.amount_out, t_out.decimals) << ' ' << t_out.symbol
                       << ")\n";
             if (q.v3_after) {
-                std::cout << "after       sqrtPriceX96 " << dex::to_string(q.v3_after->sqrt_price_x96)
-                          << ", liquidity " << dex::to_string(q.v3_after->liquidity) << ", tick "
-                          << q.v3_after->tick << " (" << q.v3_after->ticks_crossed
-                          << " initialized ticks crossed)\n";
+                std::cout << "after       sqrtPriceX96 "
+                          << dex::to_string(q.v3_after->sqrt_price_x96) << ", liquidity "
+                          << dex::to_string(q.v3_after->liquidity) << ", tick " << q.v3_after->tick
+                          << " (" << q.v3_after->ticks_crossed << " initialized ticks crossed)\n";
             }
         }
     }

@@ -91,7 +91,10 @@ ScanResult MacfCoordinator::scan(const ScanRequest& req) {
     for (std::uint32_t p = 0; p < req.market.pools.size(); ++p) {
         const Pool& pool = req.market.pools[p];
         if (!is_scorable(pool.kind)) continue;
-        if (use_cache) {
+        // Curve and Balancer pools have no fixed-size record: they are read from the market.
+        const bool has_record =
+            pool.kind == PoolKind::kUniswapV2 || pool.kind == PoolKind::kUniswapV3;
+        if (use_cache && has_record) {
             if (const auto cached = req.cache->get(pool.address)) {
                 states[p] = *cached;
                 continue;
@@ -111,14 +114,17 @@ ScanResult MacfCoordinator::scan(const ScanRequest& req) {
 
     // 2. Edge coefficients and per-segment parameters.
     t = Clock::now();
-    const auto edges = build_edge_table(req.graph, states);
+    const auto edges = build_edge_table(req.market, req.graph, states);
     std::vector<SegmentParams> params;
-    std::vector<dex::U256> gas_by_segment;
+    std::vector<GasPrice> gas_by_segment;
     params.reserve(req.cycles.segments.size());
     const double flash_fee = static_cast<double>(req.costs.flash_fee_bps) / 10000.0;
     for (const auto& seg : req.cycles.segments) {
-        gas_by_segment.push_back(gas_cost_in(req.market, req.costs, seg.base_token, seg.hops));
-        params.push_back({dex::make_score_params(flash_fee, dex::to_double(gas_by_segment.back())),
+        gas_by_segment.push_back(gas_price_in(req.market, req.costs, seg.base_token));
+        // Scoring nets the cheapest hop's gas per hop; re-simulation nets each hop's own.
+        const dex::U256 screen_gas =
+            gas_by_segment.back().cost(req.costs.base_gas + min_hop_gas(req.costs) * seg.hops);
+        params.push_back({dex::make_score_params(flash_fee, dex::to_double(screen_gas)),
                           dex::to_double(req.min_profit)});
     }
     m.stages.build_edges = seconds_since(t);
@@ -148,9 +154,8 @@ ScanResult MacfCoordinator::scan(const ScanRequest& req) {
     std::vector<std::optional<Opportunity>> exact(candidates.size());
     const auto resim_range = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-            exact[i] =
-                resimulate(req.cycles, req.graph, states, candidates[i],
-                           gas_by_segment[segment_of[i]], req.costs.flash_fee_bps, req.min_profit);
+            exact[i] = resimulate(req.market, req.cycles, req.graph, states, candidates[i],
+                                  gas_by_segment[segment_of[i]], req.costs, req.min_profit);
         }
     };
     if (config_.mode == Mode::kParallel || config_.mode == Mode::kUltra) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "macf/dex/tick_math.hpp"
+
 namespace macf::host {
 namespace {
 
@@ -72,6 +74,164 @@ U256 wei_of(double value_eth, double price_eth, std::uint8_t decimals) {
     const double units = value_eth / price_eth;
     const U256 w = dex::from_double_floor(units * std::pow(10.0, decimals));
     return w < U256{1000} ? U256{1000} : w;
+}
+
+/// Sorts a pool's two tokens by address, as the V2 and V3 factories do.
+std::pair<std::uint32_t, std::uint32_t> by_address(const Market& m, std::uint32_t a,
+                                                   std::uint32_t b) {
+    return m.tokens[a].address < m.tokens[b].address ? std::pair{a, b} : std::pair{b, a};
+}
+
+/// A relative price offset: 1 ± 1–3 % for one pool in five, else 1 + noise.
+double price_factor(Rng& rng, double noise) {
+    if (rng.next() % 5 == 0) {
+        const double off = 0.01 + 0.02 * rng.uniform();
+        return rng.next() % 2 == 0 ? 1.0 + off : 1.0 / (1.0 + off);
+    }
+    return 1.0 + noise * rng.normal();
+}
+
+constexpr std::uint32_t kStableHubs[] = {1, 2, 3};  // USDC, USDT, DAI
+
+Pool v3_pool(Rng& rng, const Market& m, const std::vector<double>& price, std::uint32_t a,
+             std::uint32_t b, double value_eth, double noise) {
+    struct Tier {
+        std::uint32_t fee;
+        std::int32_t spacing;
+    };
+    constexpr Tier kTiers[] = {{500, 10}, {3000, 60}, {10000, 200}};
+    const Tier tier = kTiers[rng.next() % 3];
+    const auto [t0, t1] = by_address(m, a, b);
+    // Price of token0 in token1, both in wei.
+    const double p = price[t0] / std::pow(10.0, m.tokens[t0].decimals) /
+                     (price[t1] / std::pow(10.0, m.tokens[t1].decimals)) * price_factor(rng, noise);
+    UniswapV3State s;
+    s.fee_ppm = tier.fee;
+    s.tick_spacing = tier.spacing;
+    s.sqrt_price_x96 = dex::from_double_floor(std::sqrt(p) * 0x1.0p96);
+    if (s.sqrt_price_x96 < dex::kMinSqrtRatio) s.sqrt_price_x96 = dex::kMinSqrtRatio;
+    if (!(s.sqrt_price_x96 < dex::kMaxSqrtRatio)) s.sqrt_price_x96 = dex::kMaxSqrtRatio - U256{1};
+    dex::get_tick_at_sqrt_ratio(s.sqrt_price_x96, s.tick);
+    // Total liquidity L = x_virtual·√P for half the value in token0.
+    const double x_virtual = value_eth / 2.0 / price[t0] * std::pow(10.0, m.tokens[t0].decimals);
+    const double total = x_virtual * std::sqrt(p);
+    const std::int32_t lowest = -(dex::kMaxTick / tier.spacing) * tier.spacing;
+    const std::int32_t highest = (dex::kMaxTick / tier.spacing) * tier.spacing;
+    const std::int32_t at = s.tick >= 0
+                                ? s.tick / tier.spacing * tier.spacing
+                                : -((-s.tick + tier.spacing - 1) / tier.spacing) * tier.spacing;
+    struct Position {
+        std::int32_t lower, upper;
+        double liquidity;
+    };
+    std::vector<Position> positions = {{lowest, highest, 0.3 * total}};
+    const std::uint32_t concentrated = 1 + static_cast<std::uint32_t>(rng.next() % 3);
+    for (std::uint32_t k = 0; k < concentrated; ++k) {
+        const auto below = static_cast<std::int32_t>(1 + rng.next() % 100) * tier.spacing;
+        const auto above = static_cast<std::int32_t>(1 + rng.next() % 100) * tier.spacing;
+        positions.push_back(
+            {std::max(lowest, at - below), std::min(highest, at + above),
+             0.7 * total / concentrated * (20.0 / static_cast<double>(1 + rng.next() % 20))});
+    }
+    std::vector<std::pair<std::int32_t, Int128>> net;
+    for (const auto& pos : positions) {
+        const U256 l = dex::from_double_floor(std::max(1.0, pos.liquidity));
+        if (!l.fits_bits(100)) continue;  // far from uint128's limits
+        const auto li = static_cast<Int128>(l.w[0]) | (static_cast<Int128>(l.w[1]) << 64);
+        net.emplace_back(pos.lower, li);
+        net.emplace_back(pos.upper, -li);
+        if (pos.lower <= s.tick && s.tick < pos.upper) s.liquidity = s.liquidity + l;
+    }
+    std::sort(net.begin(), net.end());
+    for (const auto& [t, n] : net) {
+        if (!s.ticks.empty() && s.ticks.back().tick == t) {
+            s.ticks.back().liquidity_net += n;
+        } else {
+            s.ticks.push_back({t, n});
+        }
+    }
+    Pool pool;
+    pool.address = random_address(rng);
+    pool.kind = PoolKind::kUniswapV3;
+    pool.dex = "uniswap_v3";
+    pool.tokens = {t0, t1};
+    pool.state = std::move(s);
+    return pool;
+}
+
+Pool curve_pool(Rng& rng, const Market& m, const std::vector<double>& price, double value_eth,
+                double noise) {
+    const std::uint32_t coins = 2 + static_cast<std::uint32_t>(rng.next() % 2);
+    std::vector<std::uint32_t> tokens(std::begin(kStableHubs), std::end(kStableHubs));
+    if (coins == 2) tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(rng.next() % 3));
+    CurveStableState s;
+    for (const auto t : tokens) {
+        s.balances.push_back(wei_of(value_eth / coins * (1.0 + noise * rng.normal()), price[t],
+                                    m.tokens[t].decimals));
+        U256 rate{1};
+        for (unsigned d = 0; d < 36U - m.tokens[t].decimals; ++d) rate = rate * U256{10};
+        s.rates.push_back(rate);
+    }
+    s.a_precision = rng.next() % 2 == 0 ? 1 : 100;
+    s.amp = U256{(100 + rng.next() % 1900) * s.a_precision};
+    s.fee = U256{1000000 + rng.next() % 3000001};  // 0.01–0.04 %
+    Pool pool;
+    pool.address = random_address(rng);
+    pool.kind = PoolKind::kCurveStable;
+    pool.dex = "curve";
+    pool.tokens = std::move(tokens);
+    pool.state = std::move(s);
+    return pool;
+}
+
+U256 balancer_scaling(std::uint8_t decimals) {
+    U256 f{1000000000000000000ULL};
+    for (unsigned d = decimals; d < 18; ++d) f = f * U256{10};
+    return f;
+}
+
+Pool balancer_pool(Rng& rng, const Market& m, const std::vector<double>& price, std::uint32_t a,
+                   std::uint32_t b, double value_eth, double noise) {
+    Pool pool;
+    pool.address = random_address(rng);
+    pool.dex = "balancer_v2";
+    if (rng.next() % 4 == 0) {  // stable pool among the stable hubs
+        pool.kind = PoolKind::kBalancerStable;
+        pool.tokens = {kStableHubs[0], kStableHubs[1], kStableHubs[2]};
+        BalancerStableState s;
+        for (const auto t : pool.tokens) {
+            s.balances.push_back(wei_of(value_eth / 3.0 * (1.0 + noise * rng.normal()), price[t],
+                                        m.tokens[t].decimals));
+            s.scaling_factors.push_back(balancer_scaling(m.tokens[t].decimals));
+        }
+        s.amp = U256{(50 + rng.next() % 450) * 1000};
+        s.swap_fee = U256{100000000000000ULL * (1 + rng.next() % 5)};  // 0.01–0.05 %
+        s.math = rng.next() % 2 == 0 ? dex::BalancerStableMath::kLegacy
+                                     : dex::BalancerStableMath::kCurrent;
+        pool.state = std::move(s);
+        return pool;
+    }
+    pool.kind = PoolKind::kBalancerWeighted;
+    pool.tokens = {a, b};
+    constexpr std::uint64_t kWeights[][2] = {{500000000000000000ULL, 500000000000000000ULL},
+                                             {800000000000000000ULL, 200000000000000000ULL},
+                                             {600000000000000000ULL, 400000000000000000ULL}};
+    const std::uint64_t choice = rng.next() % 10;
+    const auto& w = kWeights[choice < 6 ? 0 : choice < 9 ? 1 : 2];
+    BalancerWeightedState s;
+    const double factor = price_factor(rng, noise);
+    for (std::size_t k = 0; k < 2; ++k) {
+        const std::uint32_t t = pool.tokens[k];
+        const double share = static_cast<double>(w[k]) / 1e18 * (k == 1 ? factor : 1.0);
+        s.balances.push_back(wei_of(value_eth * share, price[t], m.tokens[t].decimals));
+        s.weights.push_back(U256{w[k]});
+        s.scaling_factors.push_back(balancer_scaling(m.tokens[t].decimals));
+    }
+    s.swap_fee = U256{1000000000000000ULL * (1 + rng.next() % 10)};  // 0.1–1 %
+    s.pow_version =
+        rng.next() % 2 == 0 ? dex::BalancerPowVersion::kV1 : dex::BalancerPowVersion::kV2;
+    pool.state = std::move(s);
+    return pool;
 }
 
 }  // namespace
@@ -166,6 +326,29 @@ Market generate_market(const GeneratorOptions& o) {
         const auto permille = static_cast<std::uint64_t>(1020 + rng.next() % 41);
         const U256 moved = other * U256{permille} / U256{1000};
         if (moved.fits_bits(dex::kUniswapV2ReserveBits)) other = moved;
+    }
+    // The other kinds, after the V2 pools so that adding them leaves the V2 part unchanged.
+    const auto pool_value = [&](std::uint32_t a, std::uint32_t b) {
+        double value = o.median_liquidity_eth * std::exp(1.5 * rng.normal());
+        if (a < kHubCount && b < kHubCount) value *= 100.0;
+        return std::clamp(value, 0.5, 2.0e6);
+    };
+    const auto pick_pair = [&] {
+        std::uint32_t a = pick();
+        std::uint32_t b = pick();
+        while (a == b) b = pick();
+        return std::pair{a, b};
+    };
+    for (std::uint32_t k = 0; k < o.v3_pools; ++k) {
+        const auto [a, b] = pick_pair();
+        m.pools.push_back(v3_pool(rng, m, price, a, b, pool_value(a, b), o.price_noise));
+    }
+    for (std::uint32_t k = 0; k < o.curve_pools; ++k) {
+        m.pools.push_back(curve_pool(rng, m, price, pool_value(1, 2), o.price_noise));
+    }
+    for (std::uint32_t k = 0; k < o.balancer_pools; ++k) {
+        const auto [a, b] = pick_pair();
+        m.pools.push_back(balancer_pool(rng, m, price, a, b, pool_value(a, b), o.price_noise));
     }
     m.index();
     return m;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/host/opportunity.hpp"
 
+#include <algorithm>
+
 #include "macf/dex/uniswap_v2.hpp"
+#include "macf/host/pool_quote.hpp"
 
 namespace macf::host {
 namespace {
@@ -12,19 +15,19 @@ using dex::U256;
 const U256 kProfitBias = U256{1} << 255;
 
 struct CycleView {
-    const CycleSet& cycles;
+    const Market& market;
     const TokenGraph& graph;
     std::span<const PoolState> states;
     std::span<const std::uint32_t> edges;
 };
 
-/// Output of the whole cycle for `input`, or nullopt when a hop reverts.
-std::optional<U256> run_cycle(const CycleView& v, const U256& input, std::vector<HopFill>* fills) {
-    U256 amount = input;
-    for (const auto e : v.edges) {
-        const Edge& edge = v.graph.edges()[e];
+/// The exact output of one hop for `amount` in, or nullopt when the pool reverts (or a V3
+/// swap would stop at the price limit with input left over).
+std::optional<U256> run_hop(const CycleView& v, const Edge& edge, const U256& amount) {
+    const Pool& pool = v.market.pools[edge.pool];
+    if (pool.kind == PoolKind::kUniswapV2) {
         const PoolState& s = v.states[edge.pool];
-        if (!s.valid || s.kind != PoolKind::kUniswapV2) return std::nullopt;
+        if (!s.valid) return std::nullopt;
         const U256& r_in = edge.slot_in == 0 ? s.x : s.y;
         const U256& r_out = edge.slot_in == 0 ? s.y : s.x;
         U256 out;
@@ -33,8 +36,22 @@ std::optional<U256> run_cycle(const CycleView& v, const U256& input, std::vector
             out.is_zero()) {
             return std::nullopt;
         }
-        if (fills) fills->push_back({edge.pool, edge.token_in, edge.token_out, amount, out});
-        amount = out;
+        return out;
+    }
+    const PoolQuote q = quote_pool(pool, edge.slot_in, edge.slot_out, amount, true);
+    if (!q.ok() || q.amount_out.is_zero() || q.amount_in != amount) return std::nullopt;
+    return q.amount_out;
+}
+
+/// Output of the whole cycle for `input`, or nullopt when a hop reverts.
+std::optional<U256> run_cycle(const CycleView& v, const U256& input, std::vector<HopFill>* fills) {
+    U256 amount = input;
+    for (const auto e : v.edges) {
+        const Edge& edge = v.graph.edges()[e];
+        const auto out = run_hop(v, edge, amount);
+        if (!out) return std::nullopt;
+        if (fills) fills->push_back({edge.pool, edge.token_in, edge.token_out, amount, *out});
+        amount = *out;
     }
     return amount;
 }
@@ -57,10 +74,39 @@ U256 biased_profit(const CycleView& v, const U256& input, std::uint32_t bps) {
 
 }  // namespace
 
-dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_t base,
-                      unsigned hops) {
-    const U256 gas_wei = U256{costs.base_gas + costs.v2_hop_gas * hops} * U256{costs.gas_price_wei};
-    if (base == costs.native_token || gas_wei.is_zero()) return gas_wei;
+std::uint64_t hop_gas(const CostModel& costs, PoolKind kind) noexcept {
+    switch (kind) {
+        case PoolKind::kUniswapV2:
+            return costs.v2_hop_gas;
+        case PoolKind::kUniswapV3:
+            return costs.v3_hop_gas;
+        case PoolKind::kCurveStable:
+            return costs.curve_hop_gas;
+        case PoolKind::kBalancerWeighted:
+        case PoolKind::kBalancerStable:
+            return costs.balancer_hop_gas;
+    }
+    return costs.v2_hop_gas;
+}
+
+std::uint64_t min_hop_gas(const CostModel& costs) noexcept {
+    return std::min(
+        {costs.v2_hop_gas, costs.v3_hop_gas, costs.curve_hop_gas, costs.balancer_hop_gas});
+}
+
+U256 GasPrice::cost(std::uint64_t units) const {
+    const U256 wei = U256{units} * wei_per_gas;
+    if (wei.is_zero()) return {};
+    U256 q;
+    U256 r;
+    dex::divmod(wei * num, den, q, r);
+    return r.is_zero() ? q : q + U256{1};
+}
+
+GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_t base) {
+    GasPrice price;
+    price.wei_per_gas = U256{costs.gas_price_wei};
+    if (base == costs.native_token || price.wei_per_gas.is_zero()) return price;
     // Price from the deepest direct pool (largest native-token reserve).
     U256 best_native;
     U256 best_base;
@@ -85,27 +131,21 @@ dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_
                           market.tokens[costs.native_token].symbol +
                           "; use it with --gas-price-gwei 0 or choose another base");
     }
-    U256 q;
-    U256 r;
-    dex::divmod(gas_wei * best_base, best_native, q, r);
-    return r.is_zero() ? q : q + U256{1};
+    price.num = best_base;
+    price.den = best_native;
+    return price;
 }
 
-std::optional<Opportunity> resimulate(const CycleSet& cycles, const TokenGraph& graph,
-                                      std::span<const PoolState> states, const Candidate& cand,
-                                      const U256& gas_cost, std::uint32_t flash_fee_bps,
-                                      const U256& min_profit) {
-    const CycleView v{cycles, graph, states, cycles.cycle(cand.cycle)};
-    // Integer ternary search around the closed-form optimum. The exact profit is the concave
-    // continuous profit floored at each hop, so within ±1/1024 of x* it is unimodal up to a few
-    // wei; the best point seen wins, ties to the smaller input.
-    U256 x0 = dex::from_double_floor(cand.input);
-    if (x0.is_zero()) x0 = U256{1};
-    const U256 span = (x0 >> 10) + U256{16};
-    U256 lo = x0 > span ? x0 - span : U256{1};
-    U256 hi = x0 + span;
-    U256 best_x = x0;
-    U256 best_p = biased_profit(v, x0, flash_fee_bps);
+dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_t base,
+                      unsigned hops) {
+    return gas_price_in(market, costs, base).cost(costs.base_gas + costs.v2_hop_gas * hops);
+}
+
+namespace {
+
+/// Integer ternary search for the best input in [lo, hi]; updates best_x/best_p.
+void ternary_search(const CycleView& v, U256 lo, U256 hi, std::uint32_t bps, U256& best_x,
+                    U256& best_p) {
     const auto consider = [&](const U256& x, const U256& p) {
         if (p > best_p || (p == best_p && x < best_x)) {
             best_p = p;
@@ -116,8 +156,8 @@ std::optional<Opportunity> resimulate(const CycleSet& cycles, const TokenGraph& 
         const U256 third = (hi - lo) / U256{3};
         const U256 m1 = lo + third;
         const U256 m2 = hi - third;
-        const U256 p1 = biased_profit(v, m1, flash_fee_bps);
-        const U256 p2 = biased_profit(v, m2, flash_fee_bps);
+        const U256 p1 = biased_profit(v, m1, bps);
+        const U256 p2 = biased_profit(v, m2, bps);
         consider(m1, p1);
         consider(m2, p2);
         if (p1 < p2) {
@@ -126,7 +166,83 @@ std::optional<Opportunity> resimulate(const CycleSet& cycles, const TokenGraph& 
             hi = m2;
         }
     }
-    for (U256 x = lo; x <= hi; x = x + U256{1}) consider(x, biased_profit(v, x, flash_fee_bps));
+    for (U256 x = lo; x <= hi; x = x + U256{1}) consider(x, biased_profit(v, x, bps));
+}
+
+/// The window ±x/1024 + 16 around x (at least 1).
+void narrow_window(const U256& x, U256& lo, U256& hi) {
+    const U256 span = (x >> 10) + U256{16};
+    lo = x > span ? x - span : U256{1};
+    hi = x + span;
+}
+
+}  // namespace
+
+std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycles,
+                                      const TokenGraph& graph, std::span<const PoolState> states,
+                                      const Candidate& cand, const GasPrice& gas,
+                                      const CostModel& costs, const U256& min_profit) {
+    const CycleView v{market, graph, states, cycles.cycle(cand.cycle)};
+    const std::uint32_t bps = costs.flash_fee_bps;
+    std::uint64_t gas_units = costs.base_gas;
+    bool v2_only = true;
+    for (const auto e : v.edges) {
+        const PoolKind kind = market.pools[graph.edges()[e].pool].kind;
+        gas_units += hop_gas(costs, kind);
+        v2_only = v2_only && kind == PoolKind::kUniswapV2;
+    }
+    // Integer ternary search around the approximate optimum. The exact profit is the concave
+    // continuous profit floored at each hop, so it is unimodal up to a few wei; the best point
+    // seen wins, ties to the smaller input. The closed form is exact for V2 hops, so a window
+    // of ±x*/1024 suffices there. Other kinds were scored approximately (V3 within its current
+    // range, fitted stable curves), which can miss the optimum by orders of magnitude: a
+    // doubling scan over x*·2^k (k = 6 down to the smallest input) brackets it first, and the
+    // ternary search then runs over the two doublings around the best point, to the wei.
+    U256 x0 = dex::from_double_floor(cand.input);
+    if (x0.is_zero()) x0 = U256{1};
+    U256 best_x = x0;
+    U256 best_p = biased_profit(v, x0, bps);
+    U256 lo;
+    U256 hi;
+    if (v2_only) {
+        narrow_window(x0, lo, hi);
+    } else {
+        U256 x = x0.bit_width() < 200 ? x0 << 6 : x0;
+        U256 best_k_x = best_x;
+        while (!x.is_zero()) {
+            const U256 p = biased_profit(v, x, bps);
+            if (p > best_p || (p == best_p && x < best_x)) {
+                best_p = p;
+                best_x = x;
+                best_k_x = x;
+            }
+            x = x >> 1;
+        }
+        lo = (best_k_x >> 1) + U256{1};
+        hi = best_k_x.bit_width() < 250 ? best_k_x << 1 : best_k_x;
+    }
+    ternary_search(v, lo, hi, bps, best_x, best_p);
+    // Outputs are floored, so the output is a staircase in the input: within the step of
+    // best_x the smallest input pays the least for the same output. Binary search for it
+    // (outputs never decrease with the input), within ±best_x/1024.
+    if (const auto best_out = run_cycle(v, best_x, nullptr)) {
+        U256 step_lo = best_x > (best_x >> 10) + U256{1} ? best_x - (best_x >> 10) : U256{1};
+        U256 step_hi = best_x;
+        while (step_lo < step_hi) {
+            const U256 mid = step_lo + (step_hi - step_lo) / U256{2};
+            const auto out = run_cycle(v, mid, nullptr);
+            if (out && *out == *best_out) {
+                step_hi = mid;
+            } else {
+                step_lo = mid + U256{1};
+            }
+        }
+        const U256 p = biased_profit(v, step_hi, bps);
+        if (p >= best_p) {
+            best_x = step_hi;
+            best_p = p;
+        }
+    }
 
     Opportunity o;
     o.cycle = cand.cycle;
@@ -137,10 +253,10 @@ std::optional<Opportunity> resimulate(const CycleSet& cycles, const TokenGraph& 
     o.base_token = o.hops.front().token_in;
     o.input = best_x;
     o.output = *out;
-    o.flash_fee = flash_fee_of(best_x, flash_fee_bps);
-    o.gas_cost = gas_cost;
-    const U256 costs = o.input + o.flash_fee + o.gas_cost + min_profit;
-    if (o.output <= costs) return std::nullopt;
+    o.flash_fee = flash_fee_of(best_x, bps);
+    o.gas_cost = gas.cost(gas_units);
+    const U256 total = o.input + o.flash_fee + o.gas_cost + min_profit;
+    if (o.output <= total) return std::nullopt;
     o.net_profit = o.output - o.input - o.flash_fee - o.gas_cost;
     return o;
 }

@@ -12,46 +12,68 @@ namespace {
 
 std::string v2_error(dex::V2Status s) {
     switch (s) {
-        case dex::V2Status::kOk: return {};
-        case dex::V2Status::kInsufficientInputAmount: return "UniswapV2Library: INSUFFICIENT_INPUT_AMOUNT";
-        case dex::V2Status::kInsufficientOutputAmount: return "UniswapV2Library: INSUFFICIENT_OUTPUT_AMOUNT";
-        case dex::V2Status::kInsufficientLiquidity: return "UniswapV2Library: INSUFFICIENT_LIQUIDITY";
-        case dex::V2Status::kOverflow: return "ds-math-mul-overflow (an amount past uint256)";
+        case dex::V2Status::kOk:
+            return {};
+        case dex::V2Status::kInsufficientInputAmount:
+            return "UniswapV2Library: INSUFFICIENT_INPUT_AMOUNT";
+        case dex::V2Status::kInsufficientOutputAmount:
+            return "UniswapV2Library: INSUFFICIENT_OUTPUT_AMOUNT";
+        case dex::V2Status::kInsufficientLiquidity:
+            return "UniswapV2Library: INSUFFICIENT_LIQUIDITY";
+        case dex::V2Status::kOverflow:
+            return "ds-math-mul-overflow (an amount past uint256)";
     }
     return "unknown";
 }
 
 std::string v3_error(dex::V3Status s) {
     switch (s) {
-        case dex::V3Status::kOk: return {};
-        case dex::V3Status::kZeroAmount: return "AS (zero amount)";
-        case dex::V3Status::kPriceLimit: return "SPL (price limit)";
-        case dex::V3Status::kLiquidityUnderflow: return "LS (liquidity underflow)";
-        case dex::V3Status::kLiquidityOverflow: return "LA (liquidity overflow)";
-        case dex::V3Status::kMathError: return "a FullMath/SqrtPriceMath revert (amount too large)";
-        case dex::V3Status::kAmountTooLarge: return "amount is not an int256";
+        case dex::V3Status::kOk:
+            return {};
+        case dex::V3Status::kZeroAmount:
+            return "AS (zero amount)";
+        case dex::V3Status::kPriceLimit:
+            return "SPL (price limit)";
+        case dex::V3Status::kLiquidityUnderflow:
+            return "LS (liquidity underflow)";
+        case dex::V3Status::kLiquidityOverflow:
+            return "LA (liquidity overflow)";
+        case dex::V3Status::kMathError:
+            return "a FullMath/SqrtPriceMath revert (amount too large)";
+        case dex::V3Status::kAmountTooLarge:
+            return "amount is not an int256";
     }
     return "unknown";
 }
 
 std::string curve_error(dex::CurveStatus s) {
     switch (s) {
-        case dex::CurveStatus::kOk: return {};
-        case dex::CurveStatus::kBadCoin: return "bad coin index";
-        case dex::CurveStatus::kMathRevert: return "reverts (overflow, underflow or division by zero)";
-        case dex::CurveStatus::kNotConverged: return "reverts (get_D/get_y did not converge)";
+        case dex::CurveStatus::kOk:
+            return {};
+        case dex::CurveStatus::kBadCoin:
+            return "bad coin index";
+        case dex::CurveStatus::kMathRevert:
+            return "reverts (overflow, underflow or division by zero)";
+        case dex::CurveStatus::kNotConverged:
+            return "reverts (get_D/get_y did not converge)";
     }
     return "unknown";
 }
 
 std::string balancer_error(dex::BalancerStatus s) {
     switch (s) {
-        case dex::BalancerStatus::kOk: return {};
-        case dex::BalancerStatus::kBadToken: return "bad token index";
-        case dex::BalancerStatus::kMaxInRatio: return "BAL#304 (input above 30 % of the balance)";
-        case dex::BalancerStatus::kMaxOutRatio: return "BAL#305 (output above 30 % of the balance)";
-        case dex::BalancerStatus::kMathRevert: return "reverts (overflow, underflow or a LogExpMath bound)";
-        case dex::BalancerStatus::kNotConverged: return "BAL#321/322 (StableMath did not converge)";
+        case dex::BalancerStatus::kOk:
+            return {};
+        case dex::BalancerStatus::kBadToken:
+            return "bad token index";
+        case dex::BalancerStatus::kMaxInRatio:
+            return "BAL#304 (input above 30 % of the balance)";
+        case dex::BalancerStatus::kMaxOutRatio:
+            return "BAL#305 (output above 30 % of the balance)";
+        case dex::BalancerStatus::kMathRevert:
+            return "reverts (overflow, underflow or a LogExpMath bound)";
+        case dex::BalancerStatus::kNotConverged:
+            return "BAL#321/322 (StableMath did not converge)";
     }
     return "unknown";
 }
@@ -108,9 +130,8 @@ void quote_curve(const CurveStableState& s, std::size_t in, std::size_t out, con
     view.fee = s.fee;
     q.amount_in = amount;
     // What `exchange` transfers (the 3pool's get_dy can differ from it by rounding).
-    q.error = curve_error(dex::curve_swap_out(view, static_cast<unsigned>(in),
-                                              static_cast<unsigned>(out), amount, false,
-                                              q.amount_out));
+    q.error = curve_error(dex::curve_swap_out(
+        view, static_cast<unsigned>(in), static_cast<unsigned>(out), amount, false, q.amount_out));
 }
 
 void quote_weighted(const BalancerWeightedState& s, std::size_t in, std::size_t out,
@@ -128,15 +149,17 @@ void quote_weighted(const BalancerWeightedState& s, std::size_t in, std::size_t 
     const auto j = static_cast<unsigned>(out);
     if (exact_input) {
         q.amount_in = amount;
-        q.error = balancer_error(dex::balancer_weighted_out_given_in(view, i, j, amount, q.amount_out));
+        q.error =
+            balancer_error(dex::balancer_weighted_out_given_in(view, i, j, amount, q.amount_out));
     } else {
         q.amount_out = amount;
-        q.error = balancer_error(dex::balancer_weighted_in_given_out(view, i, j, amount, q.amount_in));
+        q.error =
+            balancer_error(dex::balancer_weighted_in_given_out(view, i, j, amount, q.amount_in));
     }
 }
 
-void quote_stable(const BalancerStableState& s, std::size_t in, std::size_t out,
-                  const U256& amount, bool exact_input, PoolQuote& q) {
+void quote_stable(const BalancerStableState& s, std::size_t in, std::size_t out, const U256& amount,
+                  bool exact_input, PoolQuote& q) {
     dex::BalancerStableView view;
     view.n = static_cast<unsigned>(s.balances.size());
     for (unsigned k = 0; k < view.n; ++k) {
@@ -150,10 +173,12 @@ void quote_stable(const BalancerStableState& s, std::size_t in, std::size_t out,
     const auto j = static_cast<unsigned>(out);
     if (exact_input) {
         q.amount_in = amount;
-        q.error = balancer_error(dex::balancer_stable_out_given_in(view, i, j, amount, q.amount_out));
+        q.error =
+            balancer_error(dex::balancer_stable_out_given_in(view, i, j, amount, q.amount_out));
     } else {
         q.amount_out = amount;
-        q.error = balancer_error(dex::balancer_stable_in_given_out(view, i, j, amount, q.amount_in));
+        q.error =
+            balancer_error(dex::balancer_stable_in_given_out(view, i, j, amount, q.amount_in));
     }
 }
 
@@ -185,7 +210,8 @@ PoolQuote quote_pool(const Pool& pool, std::size_t in, std::size_t out, const U2
                            exact_input, q);
             break;
         case PoolKind::kBalancerStable:
-            quote_stable(std::get<BalancerStableState>(pool.state), in, out, amount, exact_input, q);
+            quote_stable(std::get<BalancerStableState>(pool.state), in, out, amount, exact_input,
+                         q);
             break;
     }
     return q;

@@ -4,13 +4,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "macf/dex/full_math.hpp"
 #include "macf/dex/u256.hpp"
 
 namespace macf::host {
 namespace {
 
-/// The pool's balances in wei, in token order (V2 reserves; V3 has no balances in the record
-/// and is reported as unsupported before this is asked).
+/// The pool's balances in wei, in token order (V3: the virtual reserves L·2^96/√P and
+/// L·√P/2^96 of the current range, zero without in-range liquidity).
 std::vector<dex::U256> balances_of(const Pool& pool) {
     switch (pool.kind) {
         case PoolKind::kUniswapV2: {
@@ -23,15 +24,32 @@ std::vector<dex::U256> balances_of(const Pool& pool) {
             return std::get<BalancerWeightedState>(pool.state).balances;
         case PoolKind::kBalancerStable:
             return std::get<BalancerStableState>(pool.state).balances;
-        case PoolKind::kUniswapV3:
-            break;
+        case PoolKind::kUniswapV3: {
+            const auto& s = std::get<UniswapV3State>(pool.state);
+            const dex::U256 q96 = dex::U256{1} << 96;
+            dex::U256 x;
+            dex::U256 y;
+            if (!dex::mul_div(s.liquidity, q96, s.sqrt_price_x96, x)) x = dex::U256{};
+            if (!dex::mul_div(s.liquidity, s.sqrt_price_x96, q96, y)) y = dex::U256{};
+            return {x, y};
+        }
     }
     return {};
 }
 
 }  // namespace
 
-bool is_scorable(PoolKind kind) noexcept { return kind == PoolKind::kUniswapV2; }
+bool is_scorable(PoolKind kind) noexcept {
+    switch (kind) {
+        case PoolKind::kUniswapV2:
+        case PoolKind::kUniswapV3:
+        case PoolKind::kCurveStable:
+        case PoolKind::kBalancerWeighted:
+        case PoolKind::kBalancerStable:
+            return true;
+    }
+    return false;
+}
 
 TokenGraph::TokenGraph(const Market& market, const GraphOptions& options)
     : pool_count_(static_cast<std::uint32_t>(market.pools.size())) {

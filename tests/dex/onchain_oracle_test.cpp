@@ -328,14 +328,16 @@ TEST_F(OnchainOracles, UniswapV4EthUsdcQuoterAtBlock24407242) {
     const auto start = json.find("\"tick_data\"");
     const std::string body = json.substr(start);
     static const std::regex tick_entry(R"re("(-?\d+)":\s*\[\s*(\d+),\s*(-?\d+),)re");
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), tick_entry); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), tick_entry);
+         it != std::sregex_iterator(); ++it) {
         const std::string net = (*it)[3];
         const bool negative = net[0] == '-';
         const U256 mag = u(negative ? net.substr(1) : net);
         const auto m = static_cast<Int128>((static_cast<UInt128>(mag.w[1]) << 64) | mag.w[0]);
         ticks.push_back({std::stoi((*it)[1]), negative ? -m : m});
     }
-    std::sort(ticks.begin(), ticks.end(), [](const auto& a, const auto& b) { return a.tick < b.tick; });
+    std::sort(ticks.begin(), ticks.end(),
+              [](const auto& a, const auto& b) { return a.tick < b.tick; });
     ASSERT_GT(ticks.size(), 100U);
     macf::dex::V3PoolView pool;
     pool.sqrt_price_x96 = scalar(json, "sqrt_price_x96");
@@ -345,8 +347,10 @@ TEST_F(OnchainOracles, UniswapV4EthUsdcQuoterAtBlock24407242) {
     pool.tick_spacing = static_cast<std::int32_t>(signed_scalar(json, "tick_spacing"));
     pool.ticks = ticks.data();
     pool.tick_count = ticks.size();
-    const auto entries = golden("golden/data/tests/uniswap/v4/test_uniswap_v4_onchain_parity/test_cached_calculations_v4_eth_usdc.json",
-                                "21c67e77068de97969ba93d4aab21826d33ca12bb9f565d8496e8fda8a82ca27");
+    const auto entries = golden(
+        "golden/data/tests/uniswap/v4/test_uniswap_v4_onchain_parity/"
+        "test_cached_calculations_v4_eth_usdc.json",
+        "21c67e77068de97969ba93d4aab21826d33ca12bb9f565d8496e8fda8a82ca27");
     ASSERT_EQ(entries.size(), 88U);
     std::uint32_t most_crossed = 0;
     int partial = 0;
@@ -370,9 +374,10 @@ TEST_F(OnchainOracles, UniswapV4EthUsdcQuoterAtBlock24407242) {
         most_crossed = std::max(most_crossed, r.ticks_crossed);
     }
     EXPECT_EQ(partial, 16);
-    std::printf("[ compared ] 88 V4 quoter results (%d quoter reverts: partial fills); the largest "
-                "swap crossed %u initialized ticks\n",
-                partial, most_crossed);
+    std::printf(
+        "[ compared ] 88 V4 quoter results (%d quoter reverts: partial fills); the largest "
+        "swap crossed %u initialized ticks\n",
+        partial, most_crossed);
 }
 
 }  // namespace

@@ -6,12 +6,12 @@
 //    successful swap keeps the contract's guarantees (amounts within the specified amount, the
 //    price moved toward and not past the limit, the tick consistent with the price).
 // Run by tests/fuzz/run-fuzz.sh (ctest label `fuzz`) for a bounded time.
+#include <algorithm>
 #include <boost/multiprecision/cpp_int.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <vector>
 
 #include "macf/dex/full_math.hpp"
@@ -92,7 +92,8 @@ void fuzz_v3(Reader& r) {
     pool.tick_spacing = spacings[r.u64() % 4];
     pool.fee_pips = static_cast<std::uint32_t>(r.u64() % 1000000);
     // A price anywhere in the valid range, its tick from TickMath as slot0 keeps it.
-    U256 price = r.u256() % (macf::dex::kMaxSqrtRatio - macf::dex::kMinSqrtRatio) + macf::dex::kMinSqrtRatio;
+    U256 price =
+        r.u256() % (macf::dex::kMaxSqrtRatio - macf::dex::kMinSqrtRatio) + macf::dex::kMinSqrtRatio;
     pool.sqrt_price_x96 = price;
     check(macf::dex::get_tick_at_sqrt_ratio(price, pool.tick));
     U256 at_tick;
@@ -104,12 +105,17 @@ void fuzz_v3(Reader& r) {
     const unsigned positions = static_cast<unsigned>(r.u64() % 6);
     const std::int32_t max_compressed = macf::dex::kMaxTick / pool.tick_spacing;
     for (unsigned p = 0; p < positions; ++p) {
-        std::int32_t lo = static_cast<std::int32_t>(r.u64() % (2 * static_cast<std::uint64_t>(max_compressed) + 1)) - max_compressed;
-        std::int32_t hi = static_cast<std::int32_t>(r.u64() % (2 * static_cast<std::uint64_t>(max_compressed) + 1)) - max_compressed;
+        std::int32_t lo = static_cast<std::int32_t>(
+                              r.u64() % (2 * static_cast<std::uint64_t>(max_compressed) + 1)) -
+                          max_compressed;
+        std::int32_t hi = static_cast<std::int32_t>(
+                              r.u64() % (2 * static_cast<std::uint64_t>(max_compressed) + 1)) -
+                          max_compressed;
         if (lo == hi) continue;
         if (lo > hi) std::swap(lo, hi);
         const auto l = static_cast<Int128>(r.u64() % (1ULL << 62)) + 1;
-        for (const auto& [t, delta] : {std::pair{lo * pool.tick_spacing, l}, std::pair{hi * pool.tick_spacing, -l}}) {
+        for (const auto& [t, delta] :
+             {std::pair{lo * pool.tick_spacing, l}, std::pair{hi * pool.tick_spacing, -l}}) {
             bool merged = false;
             for (auto& existing : ticks) {
                 if (existing.tick == t) {
@@ -123,20 +129,26 @@ void fuzz_v3(Reader& r) {
             liquidity = liquidity + U256{static_cast<std::uint64_t>(l)};
         }
     }
-    std::sort(ticks.begin(), ticks.end(), [](const auto& x, const auto& y) { return x.tick < y.tick; });
+    std::sort(ticks.begin(), ticks.end(),
+              [](const auto& x, const auto& y) { return x.tick < y.tick; });
     pool.liquidity = liquidity;
     pool.ticks = ticks.data();
     pool.tick_count = ticks.size();
     const bool zero_for_one = (r.u64() & 1) != 0;
     const bool exact_input = (r.u64() & 1) != 0;
     const U256 amount = r.u256() >> static_cast<unsigned>(r.u64() % 256);
-    const U256 limit = (r.u64() & 1) != 0 ? macf::dex::v3_default_price_limit(zero_for_one) : r.u256() >> 96;
+    const U256 limit =
+        (r.u64() & 1) != 0 ? macf::dex::v3_default_price_limit(zero_for_one) : r.u256() >> 96;
     const auto result = macf::dex::v3_swap(pool, zero_for_one, exact_input, amount, limit);
     if (result.status != macf::dex::V3Status::kOk) return;
-    if (exact_input) check(result.amount_in <= amount);
-    else check(result.amount_out <= amount);
-    if (zero_for_one) check(result.sqrt_price_x96 <= price && result.sqrt_price_x96 >= limit);
-    else check(result.sqrt_price_x96 >= price && result.sqrt_price_x96 <= limit);
+    if (exact_input)
+        check(result.amount_in <= amount);
+    else
+        check(result.amount_out <= amount);
+    if (zero_for_one)
+        check(result.sqrt_price_x96 <= price && result.sqrt_price_x96 >= limit);
+    else
+        check(result.sqrt_price_x96 >= price && result.sqrt_price_x96 <= limit);
     // slot0.tick is TickMath's tick of the price, or one below a crossed tick boundary.
     std::int32_t expected = 0;
     if (macf::dex::get_tick_at_sqrt_ratio(result.sqrt_price_x96, expected)) {
@@ -149,7 +161,9 @@ void fuzz_v3(Reader& r) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     Reader r{data + 1, size - 1};
-    if (data[0] & 1) fuzz_u256(r);
-    else fuzz_v3(r);
+    if (data[0] & 1)
+        fuzz_u256(r);
+    else
+        fuzz_v3(r);
     return 0;
 }

@@ -37,7 +37,7 @@ TEST_F(GpuTest, KernelMatchesCpuBitForBit) {
         const auto cycles = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 4);
         std::vector<macf::host::PoolState> states;
         for (const auto& p : m.pools) states.push_back(macf::host::pool_state_of(p));
-        const auto edges = macf::host::build_edge_table(g, states);
+        const auto edges = macf::host::build_edge_table(m, g, states);
         const auto params = macf::dex::make_score_params(0.0005, 1e15);
 
         macf::dex::HopCoeffs* d_edges = nullptr;

@@ -152,13 +152,14 @@ TEST(TokenGraph, FiltersAreReported) {
     EXPECT_EQ(g2.report().empty, 1U);
 }
 
-TEST(TokenGraph, UnsupportedKindsAreCountedNotScored) {
+TEST(TokenGraph, EveryPoolKindEntersTheGraphWithAnEdgePerOrderedPair) {
     const auto m =
         macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
     const TokenGraph g(m, {});
-    EXPECT_EQ(g.report().included, 1U);
-    EXPECT_EQ(g.report().unsupported_kind, 4U);
-    EXPECT_EQ(g.report().unsupported_kinds.size(), 4U);
+    EXPECT_EQ(g.report().included, 5U);
+    EXPECT_EQ(g.report().unsupported_kind, 0U);
+    // V2 2 + V3 2 + Curve 3-coin 6 + Balancer weighted 2-token 2 + stable 3-token 6.
+    EXPECT_EQ(g.edges().size(), 18U);
 }
 
 }  // namespace

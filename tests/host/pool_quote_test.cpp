@@ -32,7 +32,8 @@ TEST(PoolQuote, EveryKindQuotesBothWaysConsistently) {
         SCOPED_TRACE(std::string(macf::host::pool_kind_name(kind)));
         // 0.1 % of the input-side balance-like scale: a unit of the token times 1000.
         U256 amount{1};
-        for (unsigned d = 0; d < market.tokens[pool.tokens[0]].decimals; ++d) amount = amount * U256{10};
+        for (unsigned d = 0; d < market.tokens[pool.tokens[0]].decimals; ++d)
+            amount = amount * U256{10};
         amount = amount * U256{1000};
         const auto forward = macf::host::quote_pool(pool, 0, 1, amount, true);
         ASSERT_TRUE(forward.ok()) << forward.error;
@@ -119,7 +120,8 @@ TEST(QuoteCommand, BadInputGivesAClearErrorAndExitCode) {
         const char* message;
     };
     const Case cases[] = {
-        {"--pool 0x0000000000000000000000000000000000000001 --token-in USDC --amount-in 5", 1, "no pool"},
+        {"--pool 0x0000000000000000000000000000000000000001 --token-in USDC --amount-in 5", 1,
+         "no pool"},
         {"--pool nonsense --token-in USDC --amount-in 5", 1, "not an address"},
         {"--pool " + v2 + " --token-in DAI --amount-in 5", 1, "is not traded by pool"},
         {"--pool " + v2 + " --token-in USDC --amount-in 12x", 1, "not an integer amount"},
@@ -127,7 +129,8 @@ TEST(QuoteCommand, BadInputGivesAClearErrorAndExitCode) {
         {"--pool " + v2 + " --token-in USDC", 2, "one of --amount-in or --amount-out"},
         {"--pool " + v2 + " --token-in USDC --amount-in 0", 1, "must be positive"},
         {"--pool " + curve + " --token-in DAI --amount-in 5", 1, "--token-out: required"},
-        {"--pool " + curve + " --token-in DAI --token-out USDC --amount-out 5", 1, "no exact-output"},
+        {"--pool " + curve + " --token-in DAI --token-out USDC --amount-out 5", 1,
+         "no exact-output"},
     };
     for (const auto& c : cases) {
         const auto r = run(base + c.args);

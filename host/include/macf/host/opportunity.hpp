@@ -20,14 +20,36 @@ struct CostModel {
     std::uint64_t base_gas =
         45'000;  ///< per transaction: 21,000 intrinsic + executor/flash overhead
     std::uint64_t v2_hop_gas = 60'000;  ///< per Uniswap V2 style hop (transfer + swap + Sync)
-    std::uint32_t flash_fee_bps = 0;    ///< flash-loan fee on the input, basis points (rounded up)
-    std::uint32_t native_token = 0;     ///< index of the token gas is paid in (WETH)
+    /// Per Uniswap V3 hop (swap + callback; each crossed tick adds more): an estimate.
+    std::uint64_t v3_hop_gas = 110'000;
+    std::uint64_t curve_hop_gas = 130'000;     ///< per Curve StableSwap exchange: an estimate
+    std::uint64_t balancer_hop_gas = 110'000;  ///< per Balancer Vault swap: an estimate
+    std::uint32_t flash_fee_bps = 0;  ///< flash-loan fee on the input, basis points (rounded up)
+    std::uint32_t native_token = 0;   ///< index of the token gas is paid in (WETH)
 };
 
-/// Gas cost of a cycle of `hops` hops starting at `base`, in wei of `base`: exact for the
-/// native token; otherwise converted at the price of the deepest Uniswap V2 pool pairing `base`
-/// with the native token, rounded up. Throws MarketError when there is no such pool and the
-/// gas price is not zero.
+/// Gas of one hop through a pool of `kind`, from the cost model.
+std::uint64_t hop_gas(const CostModel& costs, PoolKind kind) noexcept;
+/// The cheapest hop of any kind: scoring nets this per hop, so it never drops a cycle that the
+/// exact re-simulation (which nets each hop's own gas) would keep.
+std::uint64_t min_hop_gas(const CostModel& costs) noexcept;
+
+/// The price of gas in wei of a base token: cost(units) = ⌈units · gas price · num / den⌉.
+struct GasPrice {
+    dex::U256 wei_per_gas;  ///< gas price, wei of the native token
+    dex::U256 num{1};       ///< base-token wei per native wei, as num/den
+    dex::U256 den{1};
+    /// The cost of `units` gas in wei of the base token, rounded up.
+    dex::U256 cost(std::uint64_t units) const;
+};
+
+/// The gas price in wei of `base`: exact for the native token; otherwise at the price of the
+/// deepest Uniswap V2 pool pairing `base` with the native token. Throws MarketError when there
+/// is no such pool and the gas price is not zero.
+GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_t base);
+
+/// Gas cost of a cycle of `hops` Uniswap V2 hops starting at `base`, in wei of `base`
+/// (gas_price_in(...).cost(base_gas + hops · v2_hop_gas)).
 dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_t base,
                       unsigned hops);
 
@@ -54,14 +76,18 @@ struct Opportunity {
     double approx_profit;  ///< the closed form's net profit
 };
 
-/// Re-simulates candidate `cand` with exact Uniswap V2 integer math (getAmountOut per hop,
-/// floor division with the pool's fee, as the contract), refines the input by an integer
-/// search around the closed-form optimum, and returns the opportunity when its exact net profit
-/// exceeds `min_profit`. `states` is indexed by pool.
-std::optional<Opportunity> resimulate(const CycleSet& cycles, const TokenGraph& graph,
-                                      std::span<const PoolState> states, const Candidate& cand,
-                                      const dex::U256& gas_cost, std::uint32_t flash_fee_bps,
-                                      const dex::U256& min_profit);
+/// Re-simulates candidate `cand` with each pool's exact integer math, as its contract computes
+/// (Uniswap V2 getAmountOut from `states`; V3 swaps crossing ticks, Curve and Balancer from the
+/// market's pool state), refines the input by an integer search around the approximate
+/// optimum, and returns the opportunity when its exact net profit exceeds `min_profit`. A
+/// cycle of V2 hops only is searched within ±x*/1024 (the closed form is exact there); a cycle
+/// with other kinds over [x*/64, 64·x*] first (its scoring is an approximation). A V3 hop that
+/// would only fill partially before the price limit counts as a revert. The gas netted is
+/// base_gas plus each hop's own gas, priced by `gas`. `states` is indexed by pool.
+std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycles,
+                                      const TokenGraph& graph, std::span<const PoolState> states,
+                                      const Candidate& cand, const GasPrice& gas,
+                                      const CostModel& costs, const dex::U256& min_profit);
 
 /// Orders opportunities by exact net profit, highest first, then by cycle id.
 bool ranks_before(const Opportunity& a, const Opportunity& b) noexcept;

@@ -23,9 +23,9 @@ struct V3StateAfter {
 
 /// The outcome of a swap on one pool. Amounts in wei of the tokens swapped.
 struct PoolQuote {
-    std::string error;     ///< empty on success, else the contract's revert in words
-    U256 amount_in;        ///< paid into the pool, fees included
-    U256 amount_out;       ///< paid out of the pool
+    std::string error;  ///< empty on success, else the contract's revert in words
+    U256 amount_in;     ///< paid into the pool, fees included
+    U256 amount_out;    ///< paid out of the pool
     std::optional<V3StateAfter> v3_after;  ///< for Uniswap V3 pools
 
     /// True when the swap would succeed.

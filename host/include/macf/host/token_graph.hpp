@@ -31,7 +31,7 @@ struct GraphOptions {
 /// `included` or under exactly one reason.
 struct GraphReport {
     std::uint64_t included = 0;
-    std::uint64_t empty = 0;                     ///< a zero balance: no trade possible
+    std::uint64_t empty = 0;  ///< a zero balance (V3: no in-range liquidity): no trade possible
     std::uint64_t unsupported_kind = 0;          ///< kinds whose exact math is not in macf yet
     std::uint64_t below_min_liquidity = 0;       ///< the min-liquidity filter
     std::uint64_t excluded_token = 0;            ///< the excluded-tokens filter
@@ -71,8 +71,8 @@ class TokenGraph {
     GraphReport report_;
 };
 
-/// True when macf can score and exactly re-simulate pools of `kind` (Uniswap V2 and forks
-/// today; V3, Curve and Balancer arrive with their exact math).
+/// True when macf can score and exactly re-simulate pools of `kind` (all five kinds of the
+/// snapshot format; the report's `unsupported_kind` is kept for kinds added later).
 bool is_scorable(PoolKind kind) noexcept;
 
 }  // namespace macf::host
