@@ -67,7 +67,7 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
 cmake --build "$build_dir" -j "$jobs"
 
 if [[ "$mode" == demo ]]; then
-    "$build_dir/host/macf" scan --market data/sample-market.json --mode all --repeat 5 --top 5
+    "$build_dir/host/macf" scan --market data/sample-market.json --mode all --repeat 3 --top 5
 else
     # CPU tests everywhere; the gpu-labelled ones skip with their reason where no GPU is usable.
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"

@@ -169,6 +169,52 @@ void ternary_search(const CycleView& v, U256 lo, U256 hi, std::uint32_t bps, U25
     for (U256 x = lo; x <= hi; x = x + U256{1}) consider(x, biased_profit(v, x, bps));
 }
 
+/// Golden-section search for the best input in [lo, hi], down to a width of hi/2^40 (a
+/// relative 10^-12 of the input: the profit there is flat far below a wei); one evaluation per
+/// step. Updates best_x/best_p.
+void golden_search(const CycleView& v, U256 lo, U256 hi, std::uint32_t bps, U256& best_x,
+                   U256& best_p) {
+    const auto consider = [&](const U256& x, const U256& p) {
+        if (p > best_p || (p == best_p && x < best_x)) {
+            best_p = p;
+            best_x = x;
+        }
+    };
+    const U256 tolerance = (hi >> 40) + U256{4};
+    const U256 k_num{381966};  // 1 − 1/φ, in millionths
+    const U256 k_den{1000000};
+    U256 c = lo + (hi - lo) * k_num / k_den;
+    U256 d = hi - (hi - lo) * k_num / k_den;
+    if (!(c < d)) d = c + U256{1};
+    U256 fc = biased_profit(v, c, bps);
+    U256 fd = biased_profit(v, d, bps);
+    consider(c, fc);
+    consider(d, fd);
+    for (int step = 0; step < 256 && hi - lo > tolerance; ++step) {
+        if (fc < fd) {  // the maximum is right of c
+            lo = c;
+            c = d;
+            fc = fd;
+            d = hi - (hi - lo) * k_num / k_den;
+            if (!(c < d)) d = c + U256{1};
+            if (d > hi) break;
+            fd = biased_profit(v, d, bps);
+            consider(d, fd);
+        } else {  // the maximum is left of d
+            hi = d;
+            d = c;
+            fd = fc;
+            c = lo + (hi - lo) * k_num / k_den;
+            if (!(c < d)) {
+                if (d <= lo + U256{1}) break;
+                c = d - U256{1};
+            }
+            fc = biased_profit(v, c, bps);
+            consider(c, fc);
+        }
+    }
+}
+
 /// The window ±x/1024 + 16 around x (at least 1).
 void narrow_window(const U256& x, U256& lo, U256& hi) {
     const U256 span = (x >> 10) + U256{16};
@@ -191,13 +237,13 @@ std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycl
         gas_units += hop_gas(costs, kind);
         v2_only = v2_only && kind == PoolKind::kUniswapV2;
     }
-    // Integer ternary search around the approximate optimum. The exact profit is the concave
+    // Integer search around the approximate optimum. The exact profit is the concave
     // continuous profit floored at each hop, so it is unimodal up to a few wei; the best point
-    // seen wins, ties to the smaller input. The closed form is exact for V2 hops, so a window
-    // of ±x*/1024 suffices there. Other kinds were scored approximately (V3 within its current
-    // range, fitted stable curves), which can miss the optimum by orders of magnitude: a
-    // doubling scan over x*·2^k (k = 6 down to the smallest input) brackets it first, and the
-    // ternary search then runs over the two doublings around the best point, to the wei.
+    // seen wins, ties to the smaller input. The closed form is exact for V2 hops, so a ternary
+    // search within ±x*/1024 suffices there. Other kinds were scored approximately (V3 within
+    // its current range, fitted stable curves), which can miss the optimum by orders of
+    // magnitude: a doubling scan over x*·2^k brackets it first, then a golden-section search
+    // narrows the two doublings around the best point.
     U256 x0 = dex::from_double_floor(cand.input);
     if (x0.is_zero()) x0 = U256{1};
     U256 best_x = x0;
@@ -206,22 +252,29 @@ std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycl
     U256 hi;
     if (v2_only) {
         narrow_window(x0, lo, hi);
+        ternary_search(v, lo, hi, bps, best_x, best_p);
     } else {
+        // Doubling scan down from 64·x*, stopped two doublings after the profit starts to fall
+        // (it is concave), then golden-section search over the doublings around the best.
         U256 x = x0.bit_width() < 200 ? x0 << 6 : x0;
         U256 best_k_x = best_x;
-        while (!x.is_zero()) {
+        U256 previous = U256{};
+        int falling = 0;
+        while (!x.is_zero() && falling < 2) {
             const U256 p = biased_profit(v, x, bps);
             if (p > best_p || (p == best_p && x < best_x)) {
                 best_p = p;
                 best_x = x;
                 best_k_x = x;
             }
+            falling = p < previous && best_k_x > x ? falling + 1 : 0;
+            previous = p;
             x = x >> 1;
         }
         lo = (best_k_x >> 1) + U256{1};
         hi = best_k_x.bit_width() < 250 ? best_k_x << 1 : best_k_x;
+        golden_search(v, lo, hi, bps, best_x, best_p);
     }
-    ternary_search(v, lo, hi, bps, best_x, best_p);
     // Outputs are floored, so the output is a staircase in the input: within the step of
     // best_x the smallest input pays the least for the same output. Binary search for it
     // (outputs never decrease with the input), within ±best_x/1024.
