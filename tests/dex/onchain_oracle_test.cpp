@@ -182,6 +182,103 @@ TEST_F(OnchainOracles, Curve3poolGetDyAtBlock24407242) {
     }
 }
 
+/// The 3pool's state from a fixture object (the pool file, or a metapool's "base_pool").
+macf::dex::CurveStableView tripool_view(const std::string& json) {
+    const auto coins = tokens(json);
+    const auto balances = numbers(json, "balances");
+    macf::dex::CurveStableView pool;
+    pool.n = 3;
+    for (unsigned i = 0; i < 3; ++i) {
+        pool.balances[i] = balances[i];
+        pool.rates[i] = pow10(36 - coins[i].decimals);
+    }
+    pool.amp = scalar(json, "a_coefficient");  // the 3pool keeps raw A
+    pool.a_precision = 1;
+    pool.fee = scalar(json, "fee");
+    return pool;
+}
+
+TEST_F(OnchainOracles, Curve3poolLiquidityViewsAtBlock24407242) {
+    const std::string json =
+        read_text(kOracles + "fixtures/chain_data/1/curve_tripool_block_24407242.json");
+    const auto pool = tripool_view(json);
+    const U256 supply = scalar(json, "lp_token_total_supply");
+    const auto entries = golden(
+        "golden/data/tests/curve/test_curve_onchain_parity/"
+        "test_curve_tripool_calc_withdraw_and_token_amount.json",
+        "0xbEbc44782C7dB0a1A60Cb6fe97d0b483032FF1C7");
+    ASSERT_EQ(entries.size(), 18U);
+    for (const auto& e : entries) {
+        std::smatch m;
+        U256 result;
+        if (e.method == "calc_token_amount") {
+            ASSERT_TRUE(std::regex_match(e.pair, m, std::regex(R"(deposit\|i=(\d))"))) << e.pair;
+            U256 amounts[macf::dex::kCurveMaxCoins] = {};
+            amounts[std::stoul(m[1])] = e.amount;
+            ASSERT_EQ(macf::dex::curve_calc_token_amount(pool, amounts, true, supply, result),
+                      macf::dex::CurveStatus::kOk);
+        } else {
+            ASSERT_TRUE(std::regex_match(e.pair, m, std::regex(R"(i=(\d))"))) << e.pair;
+            ASSERT_EQ(macf::dex::curve_calc_withdraw_one_coin(
+                          pool, e.amount, static_cast<unsigned>(std::stoul(m[1])), supply, result),
+                      macf::dex::CurveStatus::kOk);
+        }
+        EXPECT_EQ(macf::dex::to_string(result), macf::dex::to_string(e.value))
+            << e.method << " " << e.pair << " " << macf::dex::to_string(e.amount);
+    }
+}
+
+// The RAI/3Crv metapool at block 25144000: RAI's rate is its redemption price, the LP token's
+// the base virtual price the pool cached (still fresh at that block).
+TEST_F(OnchainOracles, CurveRaiMetapoolGetDyAndUnderlyingAtBlock25144000) {
+    const std::string json =
+        read_text(kOracles + "fixtures/chain_data/1/curve_metapool_rai_3crv_block_25144000.json");
+    const auto base_start = json.find("\"base_pool\"");
+    ASSERT_NE(base_start, std::string::npos);
+    const std::string base_json = json.substr(base_start);
+    const std::string meta_json = json.substr(0, base_start);
+    macf::dex::CurveMetaView pool;
+    pool.base = tripool_view(base_json);
+    pool.base_lp_supply = scalar(base_json, "lp_token_total_supply");
+    const auto balances = numbers(meta_json, "balances");
+    ASSERT_EQ(balances.size(), 2U);
+    pool.meta.n = 2;
+    pool.meta.balances[0] = balances[0];
+    pool.meta.balances[1] = balances[1];
+    pool.meta.rates[0] = scalar(meta_json, "redemption_price");
+    pool.meta.rates[1] = scalar(meta_json, "base_virtual_price");
+    pool.meta.amp = scalar(meta_json, "initial_a");  // A · A_PRECISION, no ramp in progress
+    ASSERT_EQ(scalar(meta_json, "initial_a"), scalar(meta_json, "future_a"));
+    pool.meta.a_precision = 100;
+    pool.meta.fee = scalar(meta_json, "fee");
+    const std::vector<std::string> underlying = {"RAI", "DAI", "USDC", "USDT"};
+    const auto entries =
+        golden("golden/data/tests/curve/test_curve_onchain_parity/test_curve_metapool_get_dy.json",
+               "0x618788357D0EBd8A37e763ADab3bc575D54c2C7d");
+    ASSERT_EQ(entries.size(), 42U);
+    for (const auto& e : entries) {
+        const auto arrow = e.pair.find("->");
+        const std::string from = e.pair.substr(0, arrow);
+        const std::string to = e.pair.substr(arrow + 2);
+        U256 dy;
+        macf::dex::CurveStatus status;
+        if (e.method == "get_dy") {  // the metapool's own coins: RAI and 3Crv
+            const unsigned i = from == "RAI" ? 0 : 1;
+            status = macf::dex::curve_swap_out(pool.meta, i, 1 - i, e.amount, true, dy);
+        } else {
+            const auto index = [&](const std::string& sym) {
+                return static_cast<unsigned>(std::find(underlying.begin(), underlying.end(), sym) -
+                                             underlying.begin());
+            };
+            status =
+                macf::dex::curve_meta_get_dy_underlying(pool, index(from), index(to), e.amount, dy);
+        }
+        ASSERT_EQ(status, macf::dex::CurveStatus::kOk) << e.method << " " << e.pair;
+        EXPECT_EQ(macf::dex::to_string(dy), macf::dex::to_string(e.value))
+            << e.method << " " << e.pair << " " << macf::dex::to_string(e.amount);
+    }
+}
+
 macf::dex::BalancerWeightedView weighted_pool(const std::string& json) {
     const auto list = tokens(json);
     const auto balances = numbers(json, "balances");
