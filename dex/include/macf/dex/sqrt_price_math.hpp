@@ -11,8 +11,10 @@
 
 namespace macf::dex {
 
-/// 2^96, the Q64.96 unit.
-inline constexpr U256 kQ96{0, 1ULL << 32, 0, 0};
+/// 2^96, the Q64.96 unit (a function: device code cannot read host constants).
+MACF_HD constexpr U256 q96() noexcept { return U256{0, 1ULL << 32, 0, 0}; }
+/// q96() for host code.
+inline constexpr U256 kQ96 = q96();
 
 /// `getNextSqrtPriceFromAmount0RoundingUp`: the price after adding (`add`) or removing
 /// `amount` wei of token0 at liquidity L, rounded up: L·2^96·√P / (L·2^96 ± amount·√P).
@@ -59,7 +61,7 @@ MACF_HD constexpr bool next_sqrt_price_from_amount1_rounding_down(const U256& sq
         if (small) {
             if (liquidity.is_zero()) return false;
             quotient = (amount << 96) / liquidity;
-        } else if (!mul_div(amount, kQ96, liquidity, quotient)) {
+        } else if (!mul_div(amount, q96(), liquidity, quotient)) {
             return false;
         }
         return !add_overflow(sqrt_price, quotient, out) && out.fits_bits(160);
@@ -67,7 +69,7 @@ MACF_HD constexpr bool next_sqrt_price_from_amount1_rounding_down(const U256& sq
     if (small) {
         if (liquidity.is_zero()) return false;
         quotient = div_rounding_up(amount << 96, liquidity);
-    } else if (!mul_div_rounding_up(amount, kQ96, liquidity, quotient)) {
+    } else if (!mul_div_rounding_up(amount, q96(), liquidity, quotient)) {
         return false;
     }
     if (!(sqrt_price > quotient)) return false;
@@ -132,8 +134,8 @@ MACF_HD constexpr bool amount1_delta(U256 sqrt_a, U256 sqrt_b, const U256& liqui
         sqrt_a = sqrt_b;
         sqrt_b = t;
     }
-    return round_up ? mul_div_rounding_up(liquidity, sqrt_b - sqrt_a, kQ96, out)
-                    : mul_div(liquidity, sqrt_b - sqrt_a, kQ96, out);
+    return round_up ? mul_div_rounding_up(liquidity, sqrt_b - sqrt_a, q96(), out)
+                    : mul_div(liquidity, sqrt_b - sqrt_a, q96(), out);
 }
 
 }  // namespace macf::dex

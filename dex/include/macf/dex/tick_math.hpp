@@ -15,10 +15,16 @@ namespace macf::dex {
 inline constexpr std::int32_t kMinTick = -887272;
 /// Highest tick a V3 pool can reach.
 inline constexpr std::int32_t kMaxTick = 887272;
-/// getSqrtRatioAtTick(kMinTick), Q64.96.
-inline constexpr U256 kMinSqrtRatio{4295128739ULL};
+/// getSqrtRatioAtTick(kMinTick), Q64.96 (a function: device code cannot read host constants).
+MACF_HD constexpr U256 min_sqrt_ratio() noexcept { return U256{4295128739ULL}; }
 /// getSqrtRatioAtTick(kMaxTick), Q64.96 = 1461446703485210103287273052203988822378723970342.
-inline constexpr U256 kMaxSqrtRatio{0x5d951d5263988d26ULL, 0xefd1fc6a50648849ULL, 0xfffd8963ULL, 0};
+MACF_HD constexpr U256 max_sqrt_ratio() noexcept {
+    return U256{0x5d951d5263988d26ULL, 0xefd1fc6a50648849ULL, 0xfffd8963ULL, 0};
+}
+/// min_sqrt_ratio() for host code.
+inline constexpr U256 kMinSqrtRatio = min_sqrt_ratio();
+/// max_sqrt_ratio() for host code.
+inline constexpr U256 kMaxSqrtRatio = max_sqrt_ratio();
 
 namespace detail {
 
@@ -72,7 +78,7 @@ MACF_HD constexpr bool get_sqrt_ratio_at_tick(std::int32_t tick, U256& sqrt_pric
 MACF_HD constexpr bool get_tick_at_sqrt_ratio(const U256& sqrt_price_x96,
                                               std::int32_t& tick) noexcept {
     tick = 0;
-    if (sqrt_price_x96 < kMinSqrtRatio || !(sqrt_price_x96 < kMaxSqrtRatio)) return false;
+    if (sqrt_price_x96 < min_sqrt_ratio() || !(sqrt_price_x96 < max_sqrt_ratio())) return false;
     const U256 ratio = sqrt_price_x96 << 32;
     const unsigned msb = ratio.bit_width() - 1;
     U256 r = msb >= 128 ? ratio >> (msb - 127) : ratio << (127 - msb);

@@ -175,8 +175,8 @@ MACF_HD constexpr V3SwapResult v3_swap(const V3PoolView& pool, bool zero_for_one
     }
     const bool limit_ok =
         zero_for_one
-            ? sqrt_price_limit_x96 < pool.sqrt_price_x96 && sqrt_price_limit_x96 > kMinSqrtRatio
-            : sqrt_price_limit_x96 > pool.sqrt_price_x96 && sqrt_price_limit_x96 < kMaxSqrtRatio;
+            ? sqrt_price_limit_x96 < pool.sqrt_price_x96 && sqrt_price_limit_x96 > min_sqrt_ratio()
+            : sqrt_price_limit_x96 > pool.sqrt_price_x96 && sqrt_price_limit_x96 < max_sqrt_ratio();
     if (!limit_ok) {
         result.status = V3Status::kPriceLimit;
         return result;
@@ -267,7 +267,7 @@ MACF_HD constexpr V3SwapResult v3_swap(const V3PoolView& pool, bool zero_for_one
 /// The default price limit of a swap: MIN_SQRT_RATIO + 1 for token0 in, MAX_SQRT_RATIO − 1 for
 /// token1 in (what routers and quoters pass when the caller sets none).
 MACF_HD constexpr U256 v3_default_price_limit(bool zero_for_one) noexcept {
-    return zero_for_one ? kMinSqrtRatio + U256{1} : kMaxSqrtRatio - U256{1};
+    return zero_for_one ? min_sqrt_ratio() + U256{1} : max_sqrt_ratio() - U256{1};
 }
 
 }  // namespace macf::dex
