@@ -8,6 +8,7 @@
 
 #include "json_tree.hpp"
 #include "macf/dex/curve_stable.hpp"
+#include "macf/dex/tick_math.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/json_text.hpp"
 
@@ -197,14 +198,22 @@ void parse_v3(const Context& ctx, const Market& m, const Value& obj, Pool& pool)
     s.fee_ppm = static_cast<std::uint32_t>(ctx.int_field(obj, "fee", 0, 999'999));
     s.tick_spacing = static_cast<std::int32_t>(ctx.int_field(obj, "tick_spacing", 1, 16383));
     s.sqrt_price_x96 = ctx.uint_field(obj, "sqrt_price_x96", 160);
-    const U256 min_sqrt{4295128739ULL};
-    U256 max_sqrt;
-    (void)dex::parse_u256("1461446703485210103287273052203988822378723970342", max_sqrt);
-    if (s.sqrt_price_x96 < min_sqrt || s.sqrt_price_x96 >= max_sqrt) {
+    if (s.sqrt_price_x96 < dex::kMinSqrtRatio || s.sqrt_price_x96 >= dex::kMaxSqrtRatio) {
         ctx.fail("sqrt_price_x96", "outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO)");
     }
     s.liquidity = ctx.uint_field(obj, "liquidity", 128);
     s.tick = static_cast<std::int32_t>(ctx.int_field(obj, "tick", -887272, 887272));
+    // slot0.tick is TickMath's tick of the price, or one less when a downward swap stopped
+    // exactly on a tick's price.
+    std::int32_t price_tick = 0;
+    dex::get_tick_at_sqrt_ratio(s.sqrt_price_x96, price_tick);
+    U256 at_price_tick;
+    dex::get_sqrt_ratio_at_tick(price_tick, at_price_tick);
+    const bool on_boundary = at_price_tick == s.sqrt_price_x96 && s.tick == price_tick - 1;
+    if (s.tick != price_tick && !on_boundary) {
+        ctx.fail("tick", std::to_string(s.tick) + " does not match sqrt_price_x96 (its tick is " +
+                             std::to_string(price_tick) + ")");
+    }
     const Value& ticks = ctx.require(obj, "ticks", Value::Type::kArray);
     for (std::size_t i = 0; i < ticks.items.size(); ++i) {
         const std::string f = "ticks[" + std::to_string(i) + "]";

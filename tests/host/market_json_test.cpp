@@ -157,6 +157,18 @@ TEST(MarketJson, V3AndMultiTokenChecks) {
         R"("token0":"0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48","token1":"0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2",)"
         R"("fee":500,"tick_spacing":10,"sqrt_price_x96":"1","liquidity":"1","tick":0,"ticks":[]})";
     expect_error(market_with(v3), {"\"sqrt_price_x96\"", "MIN_SQRT_RATIO"});
+    std::string v3_tick = v3;  // price 1.0 (2^96) is tick 0, not 5
+    v3_tick.replace(v3_tick.find("\"1\",\"liquidity\""), 3, "\"79228162514264337593543950336\"");
+    v3_tick.replace(v3_tick.find("\"tick\":0"), 8, "\"tick\":5");
+    expect_error(market_with(v3_tick), {"\"tick\"", "does not match sqrt_price_x96"});
+    std::string v3_boundary = v3_tick;  // exactly on tick 0's price, after a downward swap
+    v3_boundary.replace(v3_boundary.find("\"tick\":5"), 8, "\"tick\":-1");
+    EXPECT_NO_THROW((void)macf::host::parse_market(market_with(v3_boundary), "test"));
+    std::string pow =
+        R"({"kind":"balancer_weighted","address":"0x5c6ee304399dbdb9c8ef030ab642b10820db8f56",)"
+        R"("tokens":["0x6b175474e89094c44da98b954eedeac495271d0f","0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"],)"
+        R"("balances":["1","1"],"weights":["500000000000000000","500000000000000000"],"swap_fee":"3000000000000000","pow":"v3"})";
+    expect_error(market_with(pow), {"\"pow\"", "\"v1\" or \"v2\""});
     const std::string curve =
         R"({"kind":"curve_stable","address":"0xbebc44782c7db0a1a60cb6fe97d0b483032ff1c7",)"
         R"("coins":["0x6b175474e89094c44da98b954eedeac495271d0f","0x6b175474e89094c44da98b954eedeac495271d0f"],)"
