@@ -43,6 +43,9 @@ struct ScanOptions {
     double gas_price_gwei = 20.0;
     std::uint64_t base_gas = host::CostModel{}.base_gas;
     std::uint64_t v2_hop_gas = host::CostModel{}.v2_hop_gas;
+    std::uint64_t v3_hop_gas = host::CostModel{}.v3_hop_gas;
+    std::uint64_t curve_hop_gas = host::CostModel{}.curve_hop_gas;
+    std::uint64_t balancer_hop_gas = host::CostModel{}.balancer_hop_gas;
     unsigned flash_fee_bps = 0;
     double min_liquidity = 0.0;
     std::vector<std::string> excluded;
@@ -289,6 +292,9 @@ void run_scan(const ScanOptions& opt) {
     costs.gas_price_wei = static_cast<std::uint64_t>(std::llround(opt.gas_price_gwei * 1e9));
     costs.base_gas = opt.base_gas;
     costs.v2_hop_gas = opt.v2_hop_gas;
+    costs.v3_hop_gas = opt.v3_hop_gas;
+    costs.curve_hop_gas = opt.curve_hop_gas;
+    costs.balancer_hop_gas = opt.balancer_hop_gas;
     costs.flash_fee_bps = opt.flash_fee_bps;
     costs.native_token = market.resolve_token("WETH");
     dex::U256 min_profit;
@@ -411,6 +417,13 @@ void add_scan_command(CLI::App& app) {
     cmd->add_option("--base-gas", opt->base_gas, "Gas per transaction (intrinsic + executor)")
         ->capture_default_str();
     cmd->add_option("--v2-hop-gas", opt->v2_hop_gas, "Gas per Uniswap V2 style hop")
+        ->capture_default_str();
+    cmd->add_option("--v3-hop-gas", opt->v3_hop_gas, "Gas per Uniswap V3 hop (an estimate)")
+        ->capture_default_str();
+    cmd->add_option("--curve-hop-gas", opt->curve_hop_gas, "Gas per Curve hop (an estimate)")
+        ->capture_default_str();
+    cmd->add_option("--balancer-hop-gas", opt->balancer_hop_gas,
+                    "Gas per Balancer Vault swap (an estimate)")
         ->capture_default_str();
     cmd->add_option("--flash-fee-bps", opt->flash_fee_bps,
                     "Flash-loan fee in basis points of the input (0: Balancer V2; 5: Aave V3)")

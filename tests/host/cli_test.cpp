@@ -45,8 +45,8 @@ TEST(Cli, HelpIsCompleteAndExitsZero) {
     const auto scan = run("scan --help");
     EXPECT_EQ(scan.code, 0);
     for (const char* opt : {"--market", "--mode", "--base", "--max-hops", "--top", "--json",
-                            "--max-workers", "--batch-size", "--min-liquidity", "--exclude-token",
-                            "--flash-fee-bps", "--gas-price-gwei"}) {
+                            "--v3-hop-gas", "--max-workers", "--batch-size", "--min-liquidity",
+                            "--exclude-token", "--flash-fee-bps", "--gas-price-gwei"}) {
         EXPECT_NE(scan.out.find(opt), std::string::npos) << opt;
     }
     EXPECT_EQ(run("").code, 2);      // a subcommand is required
