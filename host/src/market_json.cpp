@@ -6,13 +6,14 @@
 #include <limits>
 #include <sstream>
 
-#include "json_tree.hpp"
+#include "macf/chain/json.hpp"
 #include "macf/dex/curve_stable.hpp"
 #include "macf/dex/tick_math.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/json_text.hpp"
 
 namespace macf::host {
+namespace json = chain::json;
 namespace {
 
 using json::Value;

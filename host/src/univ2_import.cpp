@@ -6,10 +6,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "json_tree.hpp"
+#include "macf/chain/json.hpp"
 #include "macf/dex/u256_text.hpp"
 
 namespace macf::host {
+namespace json = chain::json;
 namespace {
 
 using json::Value;

@@ -3,14 +3,14 @@
 
 // A small JSON tree read with simdjson's on-demand parser. Numbers keep their raw text so
 // integers of any size (uint112 reserves, uint256 amounts) are never rounded through a double.
-// Internal to host/: used by the market reader and the importers.
+// Used by the market reader, the importers and the JSON-RPC client.
 
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace macf::host::json {
+namespace macf::chain::json {
 
 /// One JSON value.
 struct Value {
@@ -37,4 +37,4 @@ std::string_view type_name(Value::Type type) noexcept;
 /// JSON document.
 Value parse(std::string_view text);
 
-}  // namespace macf::host::json
+}  // namespace macf::chain::json

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "json_tree.hpp"
+#include "macf/chain/json.hpp"
 
 #include <simdjson.h>
 
 #include <stdexcept>
 
-namespace macf::host::json {
+namespace macf::chain::json {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -120,4 +120,4 @@ Value parse(std::string_view text) {
     return out;
 }
 
-}  // namespace macf::host::json
+}  // namespace macf::chain::json

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A JSON-RPC 2.0 client: single calls and batches over a transport (HTTP here), ids matched,
+// a timeout on every step, retries with exponential backoff on transport errors and on rate
+// limiting (HTTP 429, JSON-RPC rate-limit errors), and a clear error for every malformed
+// response. Responses are parsed with simdjson into chain::json values.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "macf/chain/json.hpp"
+
+namespace macf::chain {
+
+/// The transport failed: no connection, a timeout, a reset, or an HTTP status other than 200.
+class TransportError : public std::runtime_error {
+  public:
+    TransportError(const std::string& what, int http_status = 0)
+        : std::runtime_error(what), http_status_(http_status) {}
+    /// The HTTP status when the server answered with one (429: rate limited), else 0.
+    int http_status() const noexcept { return http_status_; }
+
+  private:
+    int http_status_;
+};
+
+/// The server answered something that is not a valid JSON-RPC response to the request.
+class MalformedResponse : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A JSON-RPC error object returned by the server.
+class RpcError : public std::runtime_error {
+  public:
+    RpcError(std::int64_t code, const std::string& message, std::string data = {})
+        : std::runtime_error("JSON-RPC error " + std::to_string(code) + ": " + message),
+          code_(code),
+          message_(message),
+          data_(std::move(data)) {}
+    std::int64_t code() const noexcept { return code_; }              ///< the error's code
+    const std::string& message() const noexcept { return message_; }  ///< its message
+    const std::string& data() const noexcept { return data_; }        ///< its data (raw JSON text)
+    /// True for rate limiting: code 429 or −32005, or a message that says so.
+    bool rate_limited() const noexcept;
+
+  private:
+    std::int64_t code_;
+    std::string message_;
+    std::string data_;
+};
+
+/// Sends one request body and returns the response body.
+class Transport {
+  public:
+    virtual ~Transport() = default;
+    /// POSTs `body`; throws TransportError. The whole exchange must finish within `timeout`.
+    virtual std::string post(const std::string& body, std::chrono::milliseconds timeout) = 0;
+    /// A description for logs (the URL).
+    virtual std::string describe() const = 0;
+};
+
+/// JSON-RPC over HTTP/1.1 (Boost.Beast), one kept-alive connection, reopened after an error.
+/// Only http:// URLs (tests and nodes on a private network).
+std::unique_ptr<Transport> make_http_transport(const std::string& url);
+
+/// Timeouts and retries.
+struct RpcOptions {
+    std::chrono::milliseconds timeout{10000};        ///< per attempt, connect to last byte
+    unsigned max_attempts = 5;                       ///< tries per call (≥ 1)
+    std::chrono::milliseconds initial_backoff{100};  ///< wait after the first failure
+    std::chrono::milliseconds max_backoff{5000};     ///< the waits double up to this
+    std::size_t max_batch = 100;                     ///< calls per HTTP request in batch()
+    /// Called before each wait (for logs and tests); may be empty.
+    std::function<void(const std::string& why, std::chrono::milliseconds wait)> on_retry;
+};
+
+/// One call of a batch.
+struct RpcCall {
+    std::string method;
+    std::string params = "[]";  ///< the params as JSON text (an array)
+};
+
+/// One result of a batch: the value, or the server's error for that call.
+struct RpcResult {
+    json::Value result;
+    std::optional<RpcError> error;
+};
+
+/// The JSON-RPC client.
+class RpcClient {
+  public:
+    RpcClient(std::unique_ptr<Transport> transport, RpcOptions options = {});
+
+    /// Calls `method` with `params` (JSON array text); returns the result. Throws RpcError
+    /// for an error answer (after retries when it is rate limiting), TransportError when all
+    /// attempts failed, MalformedResponse for an answer that is not a response to the call.
+    json::Value call(std::string_view method, std::string_view params = "[]");
+    /// Sends `calls` in batches of at most max_batch, ids matched whatever order the server
+    /// answers in; a missing, duplicated or unknown id is a MalformedResponse. Errors of single
+    /// calls are returned in their RpcResult (rate-limit errors are retried first).
+    std::vector<RpcResult> batch(const std::vector<RpcCall>& calls);
+
+    /// JSON-RPC calls made so far (each call of a batch counts once; retries count again).
+    std::uint64_t calls() const noexcept { return calls_; }
+    /// HTTP requests made so far.
+    std::uint64_t requests() const noexcept { return requests_; }
+    /// The transport's description (URL).
+    std::string endpoint() const { return transport_->describe(); }
+
+  private:
+    std::string post_with_retries(const std::string& body, std::size_t calls_in_body);
+    std::vector<RpcResult> batch_chunk(const std::vector<RpcCall>& calls, std::size_t begin,
+                                       std::size_t end);
+
+    std::unique_ptr<Transport> transport_;
+    RpcOptions options_;
+    std::uint64_t next_id_ = 1;
+    std::uint64_t calls_ = 0;
+    std::uint64_t requests_ = 0;
+};
+
+/// A JSON string literal of `s` (quoted and escaped) for building params.
+std::string json_string(std::string_view s);
+
+}  // namespace macf::chain
