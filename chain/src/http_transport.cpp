@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON-RPC over HTTP/1.1 with Boost.Beast: one kept-alive connection, every step (resolve,
-// connect, write, read) bounded by the call's deadline, the connection dropped after an error.
+// connect, write, read) bounded by the call's deadline (asynchronous operations run to
+// completion: Beast's timeouts apply to those only), the connection dropped after an error.
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -67,13 +69,28 @@ class HttpTransport final : public Transport {
     std::string describe() const override { return url_; }
 
   private:
+    /// Runs the queued asynchronous operation to completion (the stream's deadline bounds it:
+    /// Beast enforces tcp_stream timeouts only on asynchronous operations).
+    void run() {
+        io_.restart();
+        io_.run();
+    }
+
+    static void check(const boost::system::error_code& ec) {
+        if (ec) throw boost::system::system_error(ec);
+    }
+
     std::string exchange(const std::string& body, std::chrono::milliseconds timeout) {
+        boost::system::error_code ec;
         if (!stream_) {
             stream_.emplace(io_);
             asio::ip::tcp::resolver resolver(io_);
             const auto endpoints = resolver.resolve(parts_.host, parts_.port);
             stream_->expires_after(timeout);
-            stream_->connect(endpoints);
+            stream_->async_connect(endpoints, [&](const boost::system::error_code& e,
+                                                  const asio::ip::tcp::endpoint&) { ec = e; });
+            run();
+            check(ec);
         }
         http::request<http::string_body> req{http::verb::post, parts_.target, 11};
         req.set(http::field::host, parts_.host + ":" + parts_.port);
@@ -82,12 +99,18 @@ class HttpTransport final : public Transport {
         req.keep_alive(true);
         req.body() = body;
         req.prepare_payload();
-        stream_->expires_after(timeout);
-        http::write(*stream_, req);
+        stream_->expires_after(timeout);  // one deadline for writing and reading
+        http::async_write(*stream_, req,
+                          [&](const boost::system::error_code& e, std::size_t) { ec = e; });
+        run();
+        check(ec);
         beast::flat_buffer buffer;
         http::response_parser<http::string_body> parser;
         parser.body_limit(256U * 1024U * 1024U);  // a huge answer is an error, not an OOM
-        http::read(*stream_, buffer, parser);
+        http::async_read(*stream_, buffer, parser,
+                         [&](const boost::system::error_code& e, std::size_t) { ec = e; });
+        run();
+        check(ec);
         auto res = parser.release();
         if (!res.keep_alive()) stream_.reset();
         if (res.result() != http::status::ok) {

@@ -240,7 +240,9 @@ std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
     const std::vector<Hash32> topics = {chain::dex_topics().v2_pair_created,
                                         chain::dex_topics().v3_pool_created};
     std::vector<chain::LogEntry> created;
-    for (std::uint64_t from = config_.from_block; from <= to; from += config_.log_chunk) {
+    // No factory, nothing to discover (an empty address list would ask for every log).
+    for (std::uint64_t from = config_.from_block; !factories.empty() && from <= to;
+         from += config_.log_chunk) {
         const std::uint64_t end = std::min(to, from + config_.log_chunk - 1);
         auto part = get_logs(from, end, factories, topics);
         created.insert(created.end(), part.begin(), part.end());

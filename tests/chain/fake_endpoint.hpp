@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A scripted HTTP JSON-RPC endpoint on 127.0.0.1 for tests: every request is answered by a
+// handler (status, body, delay, or a dropped connection). Stops in its destructor.
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace macf::test {
+
+struct FakeReply {
+    int status = 200;
+    std::string body;
+    std::chrono::milliseconds delay{0};
+    bool drop = false;  ///< close the connection without answering
+};
+
+class FakeEndpoint {
+  public:
+    using Handler = std::function<FakeReply(const std::string& request_body)>;
+
+    explicit FakeEndpoint(Handler handler)
+        : handler_(std::move(handler)),
+          acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~FakeEndpoint() {
+        stop_ = true;
+        boost::system::error_code ec;
+        // Wake the accept with a connection of our own.
+        boost::asio::ip::tcp::socket s(io_);
+        s.connect(acceptor_.local_endpoint(), ec);
+        thread_.join();
+    }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/";
+    }
+    int requests() const { return requests_.load(); }
+
+  private:
+    void serve() {
+        namespace http = boost::beast::http;
+        while (!stop_) {
+            boost::asio::ip::tcp::socket socket(io_);
+            boost::system::error_code ec;
+            acceptor_.accept(socket, ec);
+            if (ec || stop_) return;
+            boost::beast::flat_buffer buffer;
+            while (!stop_) {
+                http::request<http::string_body> req;
+                http::read(socket, buffer, req, ec);
+                if (ec) break;
+                ++requests_;
+                const FakeReply reply = handler_(req.body());
+                if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
+                if (reply.drop) break;
+                http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
+                res.set(http::field::content_type, "application/json");
+                res.keep_alive(true);
+                res.body() = reply.body;
+                res.prepare_payload();
+                http::write(socket, res, ec);
+                if (ec) break;
+            }
+            socket.close(ec);
+        }
+    }
+
+    Handler handler_;
+    boost::asio::io_context io_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> requests_{0};
+};
+
+}  // namespace macf::test

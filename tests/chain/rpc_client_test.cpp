@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+// The JSON-RPC client and the chain follower against a hostile local endpoint: truncated
+// JSON, wrong ids, huge numbers, wrong types, slow answers, rate limiting, dropped
+// connections. Every case is a clear error or a retry; the follower's state stays unchanged and
+// it keeps working once the endpoint answers properly again.
+#include <gtest/gtest.h>
+
+#include "fake_endpoint.hpp"
+#include "macf/chain/eth.hpp"
+#include "macf/chain/rpc_client.hpp"
+#include "macf/host/chain_sync.hpp"
+
+namespace {
+
+using macf::test::FakeEndpoint;
+using macf::test::FakeReply;
+
+/// The id of a single request body ({"jsonrpc":"2.0","id":N,...}).
+std::string id_of(const std::string& body) {
+    const auto at = body.find("\"id\":") + 5;
+    return body.substr(at, body.find(',', at) - at);
+}
+
+std::string ok(const std::string& body, const std::string& result) {
+    return R"({"jsonrpc":"2.0","id":)" + id_of(body) + R"(,"result":)" + result + "}";
+}
+
+macf::chain::RpcOptions fast() {
+    macf::chain::RpcOptions o;
+    o.timeout = std::chrono::milliseconds(300);
+    o.max_attempts = 3;
+    o.initial_backoff = std::chrono::milliseconds(5);
+    return o;
+}
+
+TEST(RpcClient, AnswersAndBatchesWithIdsInAnyOrder) {
+    FakeEndpoint node([](const std::string& body) -> FakeReply {
+        if (body.front() == '[') {  // answer a batch of two in reverse order
+            const auto first = body.find("\"id\":") + 5;
+            const auto id1 = std::stoull(body.substr(first));
+            return {
+                200,
+                R"([{"jsonrpc":"2.0","id":)" + std::to_string(id1 + 1) +
+                    R"(,"error":{"code":3,"message":"execution reverted"}},{"jsonrpc":"2.0","id":)" +
+                    std::to_string(id1) + R"(,"result":"0x1"}])"};
+        }
+        return {200, ok(body, "\"0x2a\"")};
+    });
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), fast());
+    EXPECT_EQ(macf::chain::parse_quantity_u64(rpc.call("eth_blockNumber").text), 42U);
+    const auto r = rpc.batch({{"eth_call", "[]"}, {"eth_call", "[]"}});
+    ASSERT_EQ(r.size(), 2U);
+    EXPECT_EQ(r[0].result.text, "0x1");
+    ASSERT_TRUE(r[1].error.has_value());
+    EXPECT_EQ(r[1].error->code(), 3);
+    EXPECT_EQ(rpc.calls(), 3U);
+}
+
+TEST(RpcClient, MalformedAnswersAreClearErrors) {
+    struct Case {
+        std::function<std::string(const std::string&)> answer;
+        const char* message;
+    };
+    const Case cases[] = {
+        {[](const std::string& b) { return ok(b, "\"0x2a\"").substr(0, 20); }, "not valid JSON"},
+        {[](const std::string&) {
+             return std::string(R"({"jsonrpc":"2.0","id":999999,"result":"0x1"})");
+         },
+         "carries id"},
+        {[](const std::string&) {
+             return std::string(R"({"jsonrpc":"2.0","id":"x","result":"0x1"})");
+         },
+         "\"id\""},
+        {[](const std::string& b) {
+             return R"({"jsonrpc":"1.0","id":)" + id_of(b) + R"(,"result":"0x1"})";
+         },
+         "JSON-RPC 2.0"},
+        {[](const std::string& b) { return R"({"jsonrpc":"2.0","id":)" + id_of(b) + "}"; },
+         "exactly one of"},
+        {[](const std::string& b) {
+             return R"({"jsonrpc":"2.0","id":)" + id_of(b) + R"(,"error":{"code":"x"}})";
+         },
+         "numeric code"},
+        {[](const std::string&) { return std::string("[]"); }, "batch answer"},
+    };
+    for (const auto& c : cases) {
+        FakeEndpoint node([&](const std::string& body) { return FakeReply{200, c.answer(body)}; });
+        macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), fast());
+        try {
+            (void)rpc.call("eth_blockNumber");
+            ADD_FAILURE() << "no error for " << c.message;
+        } catch (const macf::chain::MalformedResponse& e) {
+            EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
+        }
+    }
+    // Huge numbers and wrong types surface where the value is read.
+    FakeEndpoint huge([](const std::string& b) {
+        return FakeReply{200, ok(b, "\"0x" + std::string(70, 'f') + "\"")};
+    });
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(huge.url()), fast());
+    EXPECT_THROW((void)macf::chain::parse_quantity_u64(rpc.call("eth_blockNumber").text),
+                 macf::chain::MalformedResponse);
+}
+
+TEST(RpcClient, RetriesTransportErrorsAndRateLimitsWithBackoff) {
+    int served = 0;
+    FakeEndpoint node([&](const std::string& body) -> FakeReply {
+        switch (++served) {
+            case 1:
+                return {429, "Too Many Requests"};
+            case 2:
+                return {200, "", {}, true};  // connection dropped
+            case 3:
+                return {200, R"({"jsonrpc":"2.0","id":)" + id_of(body) +
+                                 R"(,"error":{"code":-32005,"message":"rate limit exceeded"}})"};
+            default:
+                return {200, ok(body, "\"0x7\"")};
+        }
+    });
+    auto options = fast();
+    options.max_attempts = 5;
+    std::vector<std::string> retries;
+    options.on_retry = [&](const std::string& why, std::chrono::milliseconds) {
+        retries.push_back(why);
+    };
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), options);
+    EXPECT_EQ(rpc.call("eth_blockNumber").text, "0x7");
+    ASSERT_EQ(retries.size(), 3U);
+    EXPECT_NE(retries[0].find("HTTP 429"), std::string::npos);
+    EXPECT_NE(retries[2].find("rate limit"), std::string::npos);
+}
+
+TEST(RpcClient, SlowAnswersTimeOutAndGiveUpAfterTheAttempts) {
+    FakeEndpoint node([](const std::string& b) {
+        return FakeReply{200, ok(b, "\"0x1\""), std::chrono::milliseconds(700)};
+    });
+    auto options = fast();
+    options.max_attempts = 2;
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), options);
+    try {
+        (void)rpc.call("eth_blockNumber");
+        ADD_FAILURE() << "no timeout";
+    } catch (const macf::chain::TransportError& e) {
+        EXPECT_NE(std::string(e.what()).find("timed out"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("after 2 attempts"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW((void)macf::chain::make_http_transport("https://example.org"),
+                 std::invalid_argument);
+}
+
+TEST(ChainSyncFake, BadAnswersLeaveTheStateUnchangedAndTheFollowerWorking) {
+    const std::string hash_a = "0x" + std::string(64, 'a');
+    const std::string hash_b = "0x" + std::string(64, 'b');
+    std::atomic<int> mode{0};  // 0: good; 1: malformed block; 2: wrong type; 3: bad log
+    std::atomic<int> head{5};
+    FakeEndpoint node([&](const std::string& body) -> FakeReply {
+        const auto block = [&](int n) {
+            const std::string h = n == 5 ? hash_a : hash_b;
+            return R"({"number":")" + macf::chain::quantity(static_cast<std::uint64_t>(n)) +
+                   R"(","hash":")" + h + R"(","parentHash":")" + (n == 6 ? hash_a : hash_b) +
+                   R"(","timestamp":"0x1"})";
+        };
+        if (body.find("eth_blockNumber") != std::string::npos) {
+            return {200,
+                    ok(body, "\"" + macf::chain::quantity(static_cast<std::uint64_t>(head.load())) +
+                                 "\"")};
+        }
+        if (body.find("eth_getBlockByNumber") != std::string::npos) {
+            const bool six = body.find("\"0x6\"") != std::string::npos;
+            if (six && mode == 1) return {200, ok(body, R"({"number":"0x6"})")};
+            if (six && mode == 2) return {200, ok(body, "\"0x6\"")};
+            return {200, ok(body, block(six ? 6 : 5))};
+        }
+        if (body.find("eth_getLogs") != std::string::npos) {
+            if (mode == 3) return {200, ok(body, R"([{"address":"0x12"}])")};
+            return {200, ok(body, "[]")};
+        }
+        return {200, R"({"jsonrpc":"2.0","id":)" + id_of(body) +
+                         R"(,"error":{"code":-32601,"message":"no such method"}})"};
+    });
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), fast());
+    macf::host::ChainSync sync(rpc, {});
+    EXPECT_EQ(sync.bootstrap(), 5U);
+    head = 6;
+    for (const int bad : {1, 2, 3}) {
+        mode = bad;
+        try {
+            (void)sync.follow();
+            ADD_FAILURE() << "mode " << bad << " was accepted";
+        } catch (const macf::host::SyncError& e) {
+            EXPECT_NE(std::string(e.what()).find("malformed"), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(sync.synced_block(), 5U) << "mode " << bad;
+    }
+    mode = 0;
+    const auto reports = sync.follow();
+    ASSERT_EQ(reports.size(), 1U);
+    EXPECT_EQ(sync.synced_block(), 6U);
+}
+
+}  // namespace
