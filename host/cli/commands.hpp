@@ -13,6 +13,8 @@ void add_gen_command(CLI::App& app);
 void add_import_command(CLI::App& app);
 /// Registers `macf quote`.
 void add_quote_command(CLI::App& app);
+/// Registers `macf sync`.
+void add_sync_command(CLI::App& app);
 
 /// Exit codes of the macf command.
 enum ExitCode : int {

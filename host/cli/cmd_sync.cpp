@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// `macf sync`: discover the pools of Uniswap V2/V3 factories on a chain, read their state, write
+// a snapshot, and optionally follow the chain block by block (polling, reorg-aware).
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <memory>
+#include <thread>
+
+#include "commands.hpp"
+#include "macf/chain/rpc_client.hpp"
+#include "macf/host/chain_sync.hpp"
+#include "market_output.hpp"
+#include "progress.hpp"
+
+namespace macf::cli {
+namespace {
+
+struct SyncOptions {
+    std::string rpc;
+    std::vector<std::string> v2_factories;
+    std::vector<std::string> v3_factories;
+    std::uint64_t from_block = 0;
+    std::uint64_t log_chunk = 5000;
+    unsigned journal_depth = 64;
+    double follow_seconds = 0;
+    unsigned poll_ms = 1000;
+    unsigned timeout_ms = 10000;
+    unsigned attempts = 5;
+    std::string out = "-";
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t at; (at = s.find(sep, start)) != std::string::npos; start = at + 1) {
+        parts.push_back(s.substr(start, at - start));
+    }
+    parts.push_back(s.substr(start));
+    return parts;
+}
+
+host::FactoryConfig factory(const std::string& spec, host::PoolKind kind) {
+    const auto parts = split(spec, ':');
+    const auto address = chain::Address::parse(parts[0]);
+    if (!address) throw std::runtime_error("factory '" + spec + "': not an address");
+    host::FactoryConfig f;
+    f.address = *address;
+    f.kind = kind;
+    f.dex = kind == host::PoolKind::kUniswapV2 ? "uniswap_v2" : "uniswap_v3";
+    if (kind == host::PoolKind::kUniswapV2) {
+        if (parts.size() > 1 && !parts[1].empty()) {
+            const unsigned long bps = std::stoul(parts[1]);
+            if (bps >= 10000)
+                throw std::runtime_error("factory '" + spec + "': fee must be < 10000 bps");
+            f.fee_bps = static_cast<std::uint32_t>(bps);
+        }
+        if (parts.size() > 2) f.dex = parts[2];
+    } else if (parts.size() > 1) {
+        f.dex = parts[1];
+    }
+    return f;
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void run_sync(const SyncOptions& opt) {
+    host::SyncConfig config;
+    for (const auto& s : opt.v2_factories)
+        config.factories.push_back(factory(s, host::PoolKind::kUniswapV2));
+    for (const auto& s : opt.v3_factories)
+        config.factories.push_back(factory(s, host::PoolKind::kUniswapV3));
+    if (config.factories.empty())
+        throw std::runtime_error("give at least one --v2-factory or --v3-factory");
+    config.from_block = opt.from_block;
+    config.log_chunk = opt.log_chunk;
+    config.journal_depth = opt.journal_depth;
+    chain::RpcOptions rpc_options;
+    rpc_options.timeout = std::chrono::milliseconds(opt.timeout_ms);
+    rpc_options.max_attempts = opt.attempts;
+    rpc_options.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
+        spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
+    };
+    chain::RpcClient rpc(chain::make_http_transport(opt.rpc), rpc_options);
+    config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);
+    spdlog::info("connected to {} (chain id {})", opt.rpc, config.chain_id);
+    host::ChainSync sync(rpc, config);
+    {
+        std::unique_ptr<Progress> bar;
+        std::string current;
+        sync.bootstrap(std::nullopt, [&](const std::string& what, std::uint64_t done,
+                                         std::uint64_t total) {
+            if (what != current) {
+                bar = std::make_unique<Progress>(what);
+                current = what;
+                spdlog::info("{}: {} of {}", what, done, total);
+            }
+            bar->update(total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total));
+        });
+    }
+    write_market_output(sync.market(), opt.out);
+    if (opt.follow_seconds <= 0) return;
+    std::signal(SIGINT, [](int) { g_stop = 1; });
+    std::signal(SIGTERM, [](int) { g_stop = 1; });
+    const auto end = std::chrono::steady_clock::now() +
+                     std::chrono::milliseconds(static_cast<long long>(opt.follow_seconds * 1000));
+    std::uint64_t blocks = 0;
+    while (g_stop == 0 && std::chrono::steady_clock::now() < end) {
+        try {
+            for (const auto& r : sync.follow()) {
+                ++blocks;
+                spdlog::info(
+                    "block {}: {} logs applied, {} pools changed, {} new, {} RPC calls ({} "
+                    "eth_call){}",
+                    r.number, r.logs, r.pools_changed, r.pools_created, r.rpc_calls, r.eth_calls,
+                    r.rolled_back ? ", after rolling back " + std::to_string(r.rolled_back) +
+                                        " blocks of a reorg"
+                                  : "");
+            }
+        } catch (const host::SyncError& e) {
+            spdlog::error("{} (state kept at block {}; retrying)", e.what(), sync.synced_block());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(opt.poll_ms));
+    }
+    spdlog::info("followed {} blocks; at block {}", blocks, sync.synced_block());
+    write_market_output(sync.market(), opt.out);
+}
+
+}  // namespace
+
+void add_sync_command(CLI::App& app) {
+    auto opt = std::make_shared<SyncOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "sync",
+        "Discover the pools of Uniswap V2 (and fork) and V3 factories from their creation events, "
+        "read their state in JSON-RPC batches, write a market snapshot, and with --follow-seconds "
+        "follow the chain block by block from its events (no eth_call per pool), rolling back "
+        "reorgs. HTTP JSON-RPC only in this version.");
+    cmd->add_option("--rpc", opt->rpc, "JSON-RPC endpoint, http://HOST:PORT[/PATH]")->required();
+    cmd->add_option("--v2-factory", opt->v2_factories,
+                    "Uniswap V2 style factory: ADDRESS[:FEE_BPS[:LABEL]] (fee default 30)");
+    cmd->add_option("--v3-factory", opt->v3_factories, "Uniswap V3 factory: ADDRESS[:LABEL]");
+    cmd->add_option("--from-block", opt->from_block,
+                    "First block to look for pools in (the factories' deployment)")
+        ->capture_default_str();
+    cmd->add_option("--log-chunk", opt->log_chunk, "Blocks per eth_getLogs during discovery")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--journal-depth", opt->journal_depth,
+                    "Blocks of changes kept to roll back a reorg")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option(
+           "--follow-seconds", opt->follow_seconds,
+           "After the snapshot, follow the chain this long (0: do not follow; Ctrl-C stops)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--poll-ms", opt->poll_ms, "Polling interval while following")
+        ->capture_default_str();
+    cmd->add_option("--timeout-ms", opt->timeout_ms, "Timeout of each RPC attempt")
+        ->capture_default_str();
+    cmd->add_option("--attempts", opt->attempts,
+                    "Tries per RPC call (retries back off 0.1 s to 5 s)")
+        ->check(CLI::Range(1U, 20U))
+        ->capture_default_str();
+    cmd->add_option("-o,--out", opt->out,
+                    "Snapshot file ('-': stdout), written after the sync and after following")
+        ->capture_default_str();
+    cmd->callback([opt] { run_sync(*opt); });
+}
+
+}  // namespace macf::cli
