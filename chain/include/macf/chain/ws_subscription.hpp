@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// JSON-RPC subscriptions over WebSocket (Boost.Beast): eth_subscribe to newHeads and logs,
+// notifications read with a timeout. A lost connection is a TransportError; the caller
+// reconnects and fills the gap from the last block it processed (the follower fetches blocks by
+// number, so nothing is missed or applied twice).
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "macf/chain/json.hpp"
+#include "macf/chain/rpc_client.hpp"
+
+namespace macf::chain {
+
+/// One notification of a subscription.
+struct Notification {
+    std::string subscription;  ///< the id eth_subscribe returned
+    json::Value result;        ///< a block header (newHeads) or a log (logs)
+};
+
+/// A WebSocket connection carrying subscriptions. Not thread-safe.
+class WsSubscription {
+  public:
+    /// `url` is ws://HOST:PORT[/PATH]; `timeout` bounds connecting and each request.
+    explicit WsSubscription(std::string url,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    ~WsSubscription();
+    WsSubscription(const WsSubscription&) = delete;
+    WsSubscription& operator=(const WsSubscription&) = delete;
+
+    /// Opens the connection (closing an old one first). Throws TransportError.
+    void connect();
+    /// eth_subscribe with `params` (JSON array text, e.g. ["newHeads"]); returns the id.
+    /// Notifications that arrive meanwhile are kept for next(). Throws TransportError,
+    /// MalformedResponse or RpcError.
+    std::string subscribe(const std::string& params);
+    /// The next notification, or std::nullopt when none arrives within `wait`. Throws
+    /// TransportError when the connection is lost, MalformedResponse for a bad message.
+    std::optional<Notification> next(std::chrono::milliseconds wait);
+    /// Closes the connection (no-op when closed).
+    void close() noexcept;
+    /// True while connected.
+    bool connected() const noexcept;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace macf::chain
