@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "macf/chain/rpc_client.hpp"
+#include "macf/chain/ws_subscription.hpp"
 #include "macf/host/chain_sync.hpp"
 #include "market_output.hpp"
 #include "progress.hpp"
@@ -19,6 +20,7 @@ namespace {
 
 struct SyncOptions {
     std::string rpc;
+    std::string ws;
     std::vector<std::string> v2_factories;
     std::vector<std::string> v3_factories;
     std::uint64_t from_block = 0;
@@ -106,22 +108,46 @@ void run_sync(const SyncOptions& opt) {
     const auto end = std::chrono::steady_clock::now() +
                      std::chrono::milliseconds(static_cast<long long>(opt.follow_seconds * 1000));
     std::uint64_t blocks = 0;
+    // With --ws, newHeads notifications wake the follower; without it, or while the WebSocket
+    // is down, it polls. Either way blocks are fetched by number from the last one applied, so
+    // a reconnect fills the gap and nothing is applied twice.
+    std::unique_ptr<chain::WsSubscription> ws;
+    if (!opt.ws.empty()) ws = std::make_unique<chain::WsSubscription>(opt.ws, rpc_options.timeout);
+    auto next_ws_attempt = std::chrono::steady_clock::now();
+    std::chrono::milliseconds ws_backoff{500};
     while (g_stop == 0 && std::chrono::steady_clock::now() < end) {
+        if (ws && !ws->connected() && std::chrono::steady_clock::now() >= next_ws_attempt) {
+            try {
+                ws->connect();
+                ws->subscribe("[\"newHeads\"]");
+                spdlog::info("subscribed to newHeads on {}", opt.ws);
+                ws_backoff = std::chrono::milliseconds(500);
+            } catch (const std::exception& e) {
+                spdlog::warn("WebSocket {}: {}; polling, retry in {} ms", opt.ws, e.what(), ws_backoff.count());
+                next_ws_attempt = std::chrono::steady_clock::now() + ws_backoff;
+                ws_backoff = std::min(std::chrono::milliseconds(30000), ws_backoff * 2);
+            }
+        }
         try {
             for (const auto& r : sync.follow()) {
                 ++blocks;
-                spdlog::info(
-                    "block {}: {} logs applied, {} pools changed, {} new, {} RPC calls ({} "
-                    "eth_call){}",
-                    r.number, r.logs, r.pools_changed, r.pools_created, r.rpc_calls, r.eth_calls,
-                    r.rolled_back ? ", after rolling back " + std::to_string(r.rolled_back) +
-                                        " blocks of a reorg"
-                                  : "");
+                spdlog::info("block {}: {} logs applied, {} pools changed, {} new, {} RPC calls ({} eth_call){}",
+                             r.number, r.logs, r.pools_changed, r.pools_created, r.rpc_calls, r.eth_calls,
+                             r.rolled_back ? ", after rolling back " + std::to_string(r.rolled_back) + " blocks of a reorg" : "");
             }
         } catch (const host::SyncError& e) {
             spdlog::error("{} (state kept at block {}; retrying)", e.what(), sync.synced_block());
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(opt.poll_ms));
+        if (ws && ws->connected()) {
+            try {
+                (void)ws->next(std::chrono::milliseconds(opt.poll_ms));
+            } catch (const std::exception& e) {
+                spdlog::warn("WebSocket {} lost: {}; polling until it reconnects", opt.ws, e.what());
+                ws->close();
+            }
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(opt.poll_ms));
+        }
     }
     spdlog::info("followed {} blocks; at block {}", blocks, sync.synced_block());
     write_market_output(sync.market(), opt.out);
@@ -136,8 +162,11 @@ void add_sync_command(CLI::App& app) {
         "Discover the pools of Uniswap V2 (and fork) and V3 factories from their creation events, "
         "read their state in JSON-RPC batches, write a market snapshot, and with --follow-seconds "
         "follow the chain block by block from its events (no eth_call per pool), rolling back "
-        "reorgs. HTTP JSON-RPC only in this version.");
+        "reorgs. Plain http:// and ws:// endpoints (no TLS in this version).");
     cmd->add_option("--rpc", opt->rpc, "JSON-RPC endpoint, http://HOST:PORT[/PATH]")->required();
+    cmd->add_option("--ws", opt->ws,
+                    "WebSocket endpoint (ws://HOST:PORT[/PATH]) whose newHeads wake the follower; "
+                    "polling covers its outages");
     cmd->add_option("--v2-factory", opt->v2_factories,
                     "Uniswap V2 style factory: ADDRESS[:FEE_BPS[:LABEL]] (fee default 30)");
     cmd->add_option("--v3-factory", opt->v3_factories, "Uniswap V3 factory: ADDRESS[:LABEL]");
