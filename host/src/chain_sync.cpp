@@ -8,6 +8,7 @@
 #include "macf/chain/abi.hpp"
 #include "macf/chain/hex.hpp"
 #include "macf/dex/tick_math.hpp"
+#include "macf/host/pool_state.hpp"
 
 namespace macf::host {
 namespace {
@@ -575,6 +576,52 @@ std::vector<std::uint32_t> ChainSync::take_dirty() {
     }
     dirty_.clear();
     return out;
+}
+
+std::size_t ChainSync::publish(ReserveCache& cache) {
+    std::size_t written = 0;
+    std::vector<bool> done(market_.pools.size(), false);
+    for (const auto p : take_dirty()) {
+        cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));
+        done[p] = true;
+        ++written;
+    }
+    for (std::uint32_t p = 0; p < market_.pools.size(); ++p) {
+        if (done[p] || cache.get(market_.pools[p].address)) continue;
+        cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));  // expired
+        ++written;
+    }
+    return written;
+}
+
+std::uint64_t ChainSync::refetch(const std::vector<std::uint32_t>& pools) {
+    const std::uint64_t before = eth_calls_;
+    std::vector<Pool> saved;
+    std::unordered_map<std::uint32_t, std::map<std::int32_t, dex::U256>> saved_gross;
+    std::unordered_map<std::uint32_t, std::map<std::int32_t, Int128>> saved_net;
+    for (const auto p : pools) {
+        saved.push_back(market_.pools.at(p));
+        saved_gross[p] = gross_[p];
+        saved_net[p] = net_[p];
+    }
+    try {
+        fetch_pool_states(pools, synced_, {});
+    } catch (const std::exception& e) {
+        for (std::size_t i = 0; i < pools.size(); ++i) {
+            market_.pools[pools[i]] = saved[i];
+            gross_[pools[i]] = saved_gross[pools[i]];
+            net_[pools[i]] = saved_net[pools[i]];
+        }
+        throw SyncError(std::string("refetch failed, state kept: ") + e.what());
+    }
+    for (const auto p : pools) {
+        if (is_dirty_.size() <= p) is_dirty_.resize(p + 1, false);
+        if (!is_dirty_[p]) {
+            is_dirty_[p] = true;
+            dirty_.push_back(p);
+        }
+    }
+    return eth_calls_ - before;
 }
 
 const std::map<std::int32_t, dex::U256>& ChainSync::v3_gross(std::uint32_t pool) const {

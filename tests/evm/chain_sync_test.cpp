@@ -252,6 +252,31 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
         if (HasFailure()) return;
     }
     EXPECT_GT(logs, 100U);
+    // The follower feeds the reserve cache: the changed pools become its dirty set.
+    macf::host::ReserveCache cache;
+    EXPECT_EQ(sync.publish(cache), sync.market().pools.size());  // first time: every pool
+    EXPECT_EQ(cache.take_dirty().size(), sync.market().pools.size());
+    trade_block(rng, sync);
+    const auto one = sync.follow();
+    ASSERT_EQ(one.size(), 1U);
+    EXPECT_EQ(sync.publish(cache), one[0].pools_changed);
+    EXPECT_EQ(cache.take_dirty().size(), one[0].pools_changed);
+    // An explicit invalidation refetches in batches and finds the same state.
+    const auto before = sync.market();
+    std::vector<std::uint32_t> all(sync.market().pools.size());
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    EXPECT_GT(sync.refetch(all), 0U);
+    verify(sync, ticks_checked);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (const auto* v2 = std::get_if<macf::host::UniswapV2State>(&before.pools[i].state)) {
+            EXPECT_EQ(v2->reserve0,
+                      std::get<macf::host::UniswapV2State>(sync.market().pools[i].state).reserve0);
+        } else {
+            EXPECT_EQ(
+                std::get<macf::host::UniswapV3State>(before.pools[i].state).ticks.size(),
+                std::get<macf::host::UniswapV3State>(sync.market().pools[i].state).ticks.size());
+        }
+    }
     // A pair created while following: found from the factory's event, state from its Sync.
     rpc_->call("evm_setAutomine", "[false]");
     const Word create[] = {word_of(fixture_->tokens[1]), word_of(fixture_->tokens[3])};

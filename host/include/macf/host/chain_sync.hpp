@@ -21,6 +21,7 @@
 #include "macf/chain/eth.hpp"
 #include "macf/chain/rpc_client.hpp"
 #include "macf/host/market.hpp"
+#include "macf/host/reserve_cache.hpp"
 
 namespace macf::host {
 
@@ -82,6 +83,15 @@ class ChainSync {
     std::uint64_t synced_block() const noexcept { return synced_; }
     /// Pools changed since the last call (indices into market().pools), each once.
     std::vector<std::uint32_t> take_dirty();
+    /// Publishes the pools changed since the last call to `cache` (their records, which marks
+    /// them dirty for the next scoring round) and re-publishes records the cache let expire;
+    /// no RPC. Returns the number of records written.
+    std::size_t publish(ReserveCache& cache);
+    /// Reads `pools` (indices) again from the chain at the synced block, in batches: for pools
+    /// explicitly invalidated. Returns the eth_calls made. Throws SyncError, state unchanged.
+    std::uint64_t refetch(const std::vector<std::uint32_t>& pools);
+    /// eth_calls made since construction (bootstrap, token metadata, refetch).
+    std::uint64_t eth_calls() const noexcept { return eth_calls_; }
     /// liquidityGross of V3 pool `pool`'s initialized ticks, for checks against the contract.
     const std::map<std::int32_t, dex::U256>& v3_gross(std::uint32_t pool) const;
 
