@@ -303,7 +303,8 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
     EXPECT_EQ(reports[0].rolled_back, 3U);
     verify(sync, ticks_checked);
     std::printf(
-        "[ synced   ] %zu pools over 48 blocks, %zu logs applied, %zu initialized ticks "
+        "[ synced   ] %zu pools over 49 blocks (and 3 reorged), %zu logs applied, %zu initialized "
+        "ticks "
         "checked against the contracts, one 3-block reorg rolled back\n",
         sync.market().pools.size(), logs, ticks_checked);
 }
