@@ -210,6 +210,36 @@ std::string WsSubscription::subscribe(const std::string& params) {
     }
 }
 
+std::string WsSubscription::request(const std::string& body) {
+    Impl& s = *impl_;
+    if (!s.ws) throw TransportError(s.url + ": not connected");
+    boost::system::error_code ec;
+    bool written = false;
+    s.ws->async_write(asio::buffer(body), [&](const boost::system::error_code& e, std::size_t) {
+        ec = e;
+        written = true;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + s.timeout;
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            s.lost("timed out after " + std::to_string(s.timeout.count()) + " ms");
+        }
+        const auto text = s.read_message(left);
+        if (written && ec) s.lost("write: " + ec.message());
+        if (!text) continue;
+        if (text->find("\"eth_subscription\"") != std::string::npos) {
+            std::optional<json::Value> response;
+            if (auto n = s.classify(*text, response)) {
+                s.queued.push_back(std::move(*n));
+                continue;
+            }
+        }
+        return *text;
+    }
+}
+
 std::optional<Notification> WsSubscription::next(std::chrono::milliseconds wait) {
     Impl& s = *impl_;
     if (!s.queued.empty()) {
@@ -227,6 +257,39 @@ std::optional<Notification> WsSubscription::next(std::chrono::milliseconds wait)
         std::optional<json::Value> response;
         if (auto n = s.classify(*text, response)) return n;
     }
+}
+
+namespace {
+
+class WsTransport final : public Transport {
+  public:
+    explicit WsTransport(const std::string& url) : url_(url) {}
+    std::string post(const std::string& body, std::chrono::milliseconds timeout) override {
+        if (!ws_ || timeout != timeout_) {
+            ws_ = std::make_unique<WsSubscription>(url_, timeout);
+            timeout_ = timeout;
+        }
+        try {
+            if (!ws_->connected()) ws_->connect();
+            return ws_->request(body);
+        } catch (const TransportError&) {
+            ws_->close();
+            throw;
+        }
+    }
+    std::string describe() const override { return url_; }
+
+  private:
+    std::string url_;
+    std::chrono::milliseconds timeout_{0};
+    std::unique_ptr<WsSubscription> ws_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_ws_transport(const std::string& url) {
+    (void)parse_ws_url(url);  // refuse a bad URL at once
+    return std::make_unique<WsTransport>(url);
 }
 
 }  // namespace macf::chain

@@ -407,6 +407,12 @@ TEST_F(ChainSyncOnNode, WebSocketDroppedMidwayMissesNoBlockAndNoLog) {
         ++log_notes;
     }
     EXPECT_GT(log_notes, 0U);
+    // Plain JSON-RPC calls and batches over the WebSocket too.
+    macf::chain::RpcClient over_ws(macf::chain::make_ws_transport(ws_url));
+    EXPECT_EQ(macf::chain::parse_quantity_u64(over_ws.call("eth_blockNumber").text), latest + 1);
+    const auto batch = over_ws.batch({{"eth_chainId", "[]"}, {"eth_blockNumber", "[]"}});
+    ASSERT_EQ(batch.size(), 2U);
+    EXPECT_EQ(batch[0].result.text, "0x7a69");
     std::printf(
         "[ ws       ] %zu blocks applied once each across a dropped WebSocket (%zu "
         "reconnects, %zu newHeads), %zu logs = the chain's count\n",

@@ -41,6 +41,10 @@ class WsSubscription {
     /// The next notification, or std::nullopt when none arrives within `wait`. Throws
     /// TransportError when the connection is lost, MalformedResponse for a bad message.
     std::optional<Notification> next(std::chrono::milliseconds wait);
+    /// Sends one JSON-RPC request (or batch) `body` and returns the next message that is not a
+    /// notification (the answer; the caller checks its id), within the connection's timeout.
+    /// Notifications that arrive meanwhile are kept for next().
+    std::string request(const std::string& body);
     /// Closes the connection (no-op when closed).
     void close() noexcept;
     /// True while connected.
@@ -50,5 +54,9 @@ class WsSubscription {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// JSON-RPC over WebSocket as a Transport for RpcClient: one connection, opened on first use
+/// and reopened after an error; `ws://` URLs.
+std::unique_ptr<Transport> make_ws_transport(const std::string& url);
 
 }  // namespace macf::chain
