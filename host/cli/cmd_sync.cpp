@@ -84,7 +84,9 @@ void run_sync(const SyncOptions& opt) {
     rpc_options.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
         spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
     };
-    chain::RpcClient rpc(chain::make_http_transport(opt.rpc), rpc_options);
+    chain::RpcClient rpc(opt.rpc.rfind("ws://", 0) == 0 ? chain::make_ws_transport(opt.rpc)
+                                                        : chain::make_http_transport(opt.rpc),
+                         rpc_options);
     config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);
     spdlog::info("connected to {} (chain id {})", opt.rpc, config.chain_id);
     host::ChainSync sync(rpc, config);
@@ -163,7 +165,8 @@ void add_sync_command(CLI::App& app) {
         "read their state in JSON-RPC batches, write a market snapshot, and with --follow-seconds "
         "follow the chain block by block from its events (no eth_call per pool), rolling back "
         "reorgs. Plain http:// and ws:// endpoints (no TLS in this version).");
-    cmd->add_option("--rpc", opt->rpc, "JSON-RPC endpoint, http://HOST:PORT[/PATH]")->required();
+    cmd->add_option("--rpc", opt->rpc, "JSON-RPC endpoint, http://HOST:PORT[/PATH] or ws://…")
+        ->required();
     cmd->add_option("--ws", opt->ws,
                     "WebSocket endpoint (ws://HOST:PORT[/PATH]) whose newHeads wake the follower; "
                     "polling covers its outages");
