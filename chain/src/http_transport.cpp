@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON-RPC over HTTP/1.1 with Boost.Beast: one kept-alive connection, every step (resolve,
-// connect, write, read) bounded by the call's deadline (asynchronous operations run to
-// completion: Beast's timeouts apply to those only), the connection dropped after an error.
+// JSON-RPC over HTTP/1.1 or HTTPS with Boost.Beast: one kept-alive connection, every step
+// (resolve, connect, TLS handshake, write, read) bounded by the call's deadline (asynchronous
+// operations run to completion: Beast's timeouts apply to those only), the connection dropped
+// after an error. HTTPS verifies the server's certificate and host name (the system's trust
+// store, or the CA file given).
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <optional>
 
 #include "macf/chain/rpc_client.hpp"
@@ -18,46 +22,66 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 
 struct Url {
+    bool tls = false;
     std::string host;
     std::string port;
     std::string target;
 };
 
 Url parse_url(const std::string& url) {
-    const std::string scheme = "http://";
-    if (url.rfind(scheme, 0) != 0) {
-        throw std::invalid_argument("RPC URL '" + url +
-                                    "': only http:// is supported (no TLS in this version)");
+    Url u;
+    std::string rest;
+    if (url.rfind("http://", 0) == 0) {
+        rest = url.substr(7);
+    } else if (url.rfind("https://", 0) == 0) {
+        rest = url.substr(8);
+        u.tls = true;
+    } else {
+        throw std::invalid_argument("RPC URL '" + url + "': expected http:// or https://");
     }
-    const std::string rest = url.substr(scheme.size());
     const auto slash = rest.find('/');
     const std::string authority = rest.substr(0, slash);
-    Url u;
     u.target = slash == std::string::npos ? "/" : rest.substr(slash);
     const auto colon = authority.rfind(':');
     u.host = colon == std::string::npos ? authority : authority.substr(0, colon);
-    u.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
+    u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : authority.substr(colon + 1);
     if (u.host.empty() || u.port.empty() ||
         u.port.find_first_not_of("0123456789") != std::string::npos) {
-        throw std::invalid_argument("RPC URL '" + url + "' is not http://HOST[:PORT][/PATH]");
+        throw std::invalid_argument("RPC URL '" + url + "' is not http(s)://HOST[:PORT][/PATH]");
     }
     return u;
 }
 
 class HttpTransport final : public Transport {
   public:
-    explicit HttpTransport(const std::string& url) : url_(url), parts_(parse_url(url)) {}
+    HttpTransport(const std::string& url, const TlsOptions& tls)
+        : url_(url), parts_(parse_url(url)), ctx_(ssl::context::tls_client) {
+        if (parts_.tls) {
+            ctx_.set_verify_mode(ssl::verify_peer);
+            if (tls.ca_file.empty()) {
+                ctx_.set_default_verify_paths();
+            } else {
+                boost::system::error_code ec;
+                ctx_.load_verify_file(tls.ca_file, ec);
+                if (ec) {
+                    throw std::invalid_argument("CA file '" + tls.ca_file + "': " + ec.message());
+                }
+            }
+        }
+    }
 
     std::string post(const std::string& body, std::chrono::milliseconds timeout) override {
         try {
-            return exchange(body, timeout);
+            return parts_.tls ? exchange(tls_stream(timeout), body, timeout)
+                              : exchange(plain_stream(timeout), body, timeout);
         } catch (const TransportError&) {
-            stream_.reset();
+            reset();
             throw;
         } catch (const boost::system::system_error& e) {
-            stream_.reset();
+            reset();
             const bool timed_out = e.code() == beast::error::timeout;
             throw TransportError(url_ + ": " +
                                  (timed_out
@@ -69,8 +93,12 @@ class HttpTransport final : public Transport {
     std::string describe() const override { return url_; }
 
   private:
-    /// Runs the queued asynchronous operation to completion (the stream's deadline bounds it:
-    /// Beast enforces tcp_stream timeouts only on asynchronous operations).
+    void reset() {
+        plain_.reset();
+        tls_.reset();
+    }
+
+    /// Runs the queued asynchronous operation to completion, bounded by the stream's deadline.
     void run() {
         io_.restart();
         io_.run();
@@ -80,18 +108,48 @@ class HttpTransport final : public Transport {
         if (ec) throw boost::system::system_error(ec);
     }
 
-    std::string exchange(const std::string& body, std::chrono::milliseconds timeout) {
+    void connect(beast::tcp_stream& tcp, std::chrono::milliseconds timeout) {
+        asio::ip::tcp::resolver resolver(io_);
+        const auto endpoints = resolver.resolve(parts_.host, parts_.port);
         boost::system::error_code ec;
-        if (!stream_) {
-            stream_.emplace(io_);
-            asio::ip::tcp::resolver resolver(io_);
-            const auto endpoints = resolver.resolve(parts_.host, parts_.port);
-            stream_->expires_after(timeout);
-            stream_->async_connect(endpoints, [&](const boost::system::error_code& e,
-                                                  const asio::ip::tcp::endpoint&) { ec = e; });
-            run();
-            check(ec);
+        tcp.expires_after(timeout);
+        tcp.async_connect(endpoints, [&](const boost::system::error_code& e,
+                                         const asio::ip::tcp::endpoint&) { ec = e; });
+        run();
+        check(ec);
+    }
+
+    beast::tcp_stream& plain_stream(std::chrono::milliseconds timeout) {
+        if (!plain_) {
+            plain_.emplace(io_);
+            connect(*plain_, timeout);
         }
+        return *plain_;
+    }
+
+    beast::ssl_stream<beast::tcp_stream>& tls_stream(std::chrono::milliseconds timeout) {
+        if (!tls_) {
+            tls_.emplace(io_, ctx_);
+            if (!SSL_set_tlsext_host_name(tls_->native_handle(), parts_.host.c_str())) {
+                throw TransportError(url_ + ": cannot set the TLS server name");
+            }
+            tls_->set_verify_callback(ssl::host_name_verification(parts_.host));
+            connect(beast::get_lowest_layer(*tls_), timeout);
+            boost::system::error_code ec;
+            beast::get_lowest_layer(*tls_).expires_after(timeout);
+            tls_->async_handshake(ssl::stream_base::client,
+                                  [&](const boost::system::error_code& e) { ec = e; });
+            run();
+            if (ec) {
+                throw TransportError(url_ + ": TLS handshake failed: " + ec.message());
+            }
+        }
+        return *tls_;
+    }
+
+    template <class Stream>
+    std::string exchange(Stream& stream, const std::string& body,
+                         std::chrono::milliseconds timeout) {
         http::request<http::string_body> req{http::verb::post, parts_.target, 11};
         req.set(http::field::host, parts_.host + ":" + parts_.port);
         req.set(http::field::content_type, "application/json");
@@ -99,20 +157,21 @@ class HttpTransport final : public Transport {
         req.keep_alive(true);
         req.body() = body;
         req.prepare_payload();
-        stream_->expires_after(timeout);  // one deadline for writing and reading
-        http::async_write(*stream_, req,
+        boost::system::error_code ec;
+        beast::get_lowest_layer(stream).expires_after(timeout);  // one deadline: write + read
+        http::async_write(stream, req,
                           [&](const boost::system::error_code& e, std::size_t) { ec = e; });
         run();
         check(ec);
         beast::flat_buffer buffer;
         http::response_parser<http::string_body> parser;
         parser.body_limit(256U * 1024U * 1024U);  // a huge answer is an error, not an OOM
-        http::async_read(*stream_, buffer, parser,
+        http::async_read(stream, buffer, parser,
                          [&](const boost::system::error_code& e, std::size_t) { ec = e; });
         run();
         check(ec);
         auto res = parser.release();
-        if (!res.keep_alive()) stream_.reset();
+        if (!res.keep_alive()) reset();
         if (res.result() != http::status::ok) {
             const int status = static_cast<int>(res.result_int());
             throw TransportError(
@@ -125,13 +184,15 @@ class HttpTransport final : public Transport {
     std::string url_;
     Url parts_;
     asio::io_context io_;
-    std::optional<beast::tcp_stream> stream_;
+    ssl::context ctx_;
+    std::optional<beast::tcp_stream> plain_;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
 };
 
 }  // namespace
 
-std::unique_ptr<Transport> make_http_transport(const std::string& url) {
-    return std::make_unique<HttpTransport>(url);
+std::unique_ptr<Transport> make_http_transport(const std::string& url, const TlsOptions& tls) {
+    return std::make_unique<HttpTransport>(url, tls);
 }
 
 }  // namespace macf::chain

@@ -68,9 +68,15 @@ class Transport {
     virtual std::string describe() const = 0;
 };
 
-/// JSON-RPC over HTTP/1.1 (Boost.Beast), one kept-alive connection, reopened after an error.
-/// Only http:// URLs (tests and nodes on a private network).
-std::unique_ptr<Transport> make_http_transport(const std::string& url);
+/// TLS settings of https:// (and wss://) endpoints.
+struct TlsOptions {
+    std::string ca_file;  ///< PEM file of trusted CAs; empty: the system's trust store
+};
+
+/// JSON-RPC over HTTP/1.1 or HTTPS (Boost.Beast, OpenSSL), one kept-alive connection,
+/// reopened after an error. HTTPS verifies the certificate chain and the host name. Throws
+/// std::invalid_argument for a URL that is not http(s)://HOST[:PORT][/PATH].
+std::unique_ptr<Transport> make_http_transport(const std::string& url, const TlsOptions& tls = {});
 
 /// Timeouts and retries.
 struct RpcOptions {
