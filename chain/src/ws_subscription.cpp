@@ -4,8 +4,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 
 namespace macf::chain {
@@ -14,20 +17,26 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
 
 struct WsUrl {
+    bool tls = false;
     std::string host, port, target;
 };
 
 WsUrl parse_ws_url(const std::string& url) {
-    const std::string scheme = "ws://";
-    if (url.rfind(scheme, 0) != 0) {
-        throw std::invalid_argument("WebSocket URL '" + url + "': only ws:// is supported");
+    WsUrl u;
+    std::string rest;
+    if (url.rfind("ws://", 0) == 0) {
+        rest = url.substr(5);
+    } else if (url.rfind("wss://", 0) == 0) {
+        rest = url.substr(6);
+        u.tls = true;
+    } else {
+        throw std::invalid_argument("WebSocket URL '" + url + "': expected ws:// or wss://");
     }
-    const std::string rest = url.substr(scheme.size());
     const auto slash = rest.find('/');
     const std::string authority = rest.substr(0, slash);
-    WsUrl u;
     u.target = slash == std::string::npos ? "/" : rest.substr(slash);
     const auto colon = authority.rfind(':');
     u.host = colon == std::string::npos ? authority : authority.substr(0, colon);
@@ -46,7 +55,26 @@ struct WsSubscription::Impl {
     WsUrl parts;
     std::chrono::milliseconds timeout;
     asio::io_context io;
-    std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+    using PlainWs = websocket::stream<beast::tcp_stream>;
+    using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+    std::unique_ptr<PlainWs> plain;
+    std::unique_ptr<TlsWs> tls;
+    ssl::context ctx{ssl::context::tls_client};
+
+    bool open() const noexcept { return plain || tls; }
+    void reset() noexcept {
+        plain.reset();
+        tls.reset();
+    }
+    /// Calls `f` with the open stream, plain or TLS.
+    template <class F>
+    void with(F&& f) {
+        if (tls) {
+            f(*tls);
+        } else {
+            f(*plain);
+        }
+    }
     beast::flat_buffer buffer;
     bool reading = false;    // an async_read is pending
     bool read_done = false;  // it completed
@@ -55,7 +83,7 @@ struct WsSubscription::Impl {
     std::uint64_t next_id = 1;
 
     [[noreturn]] void lost(const std::string& what) {
-        ws.reset();
+        reset();
         reading = false;
         throw TransportError(url + ": " + what);
     }
@@ -65,15 +93,17 @@ struct WsSubscription::Impl {
         reading = true;
         read_done = false;
         buffer.clear();
-        ws->async_read(buffer, [this](const boost::system::error_code& ec, std::size_t) {
-            read_done = true;
-            read_error = ec;
+        with([this](auto& w) {
+            w.async_read(buffer, [this](const boost::system::error_code& ec, std::size_t) {
+                read_done = true;
+                read_error = ec;
+            });
         });
     }
 
     /// Waits up to `wait` for one message; its text, or nullopt on timeout.
     std::optional<std::string> read_message(std::chrono::milliseconds wait) {
-        if (!ws) throw TransportError(url + ": not connected");
+        if (!open()) throw TransportError(url + ": not connected");
         start_read();
         io.restart();
         io.run_for(wait);
@@ -117,24 +147,35 @@ struct WsSubscription::Impl {
     }
 };
 
-WsSubscription::WsSubscription(std::string url, std::chrono::milliseconds timeout)
+WsSubscription::WsSubscription(std::string url, std::chrono::milliseconds timeout,
+                               const TlsOptions& tls)
     : impl_(std::make_unique<Impl>()) {
     impl_->url = std::move(url);
     impl_->parts = parse_ws_url(impl_->url);
     impl_->timeout = timeout;
+    if (impl_->parts.tls) {
+        impl_->ctx.set_verify_mode(ssl::verify_peer);
+        if (tls.ca_file.empty()) {
+            impl_->ctx.set_default_verify_paths();
+        } else {
+            boost::system::error_code ec;
+            impl_->ctx.load_verify_file(tls.ca_file, ec);
+            if (ec) throw std::invalid_argument("CA file '" + tls.ca_file + "': " + ec.message());
+        }
+    }
 }
 
 WsSubscription::~WsSubscription() { close(); }
 
-bool WsSubscription::connected() const noexcept { return impl_->ws != nullptr; }
+bool WsSubscription::connected() const noexcept { return impl_->open(); }
 
 void WsSubscription::close() noexcept {
-    if (!impl_->ws) return;
+    if (!impl_->open()) return;
     boost::system::error_code ec;
-    beast::get_lowest_layer(*impl_->ws).socket().close(ec);
+    impl_->with([&](auto& w) { beast::get_lowest_layer(w).socket().close(ec); });
     impl_->io.restart();
     impl_->io.poll();
-    impl_->ws.reset();
+    impl_->reset();
     impl_->reading = false;
     impl_->queued.clear();
 }
@@ -142,22 +183,43 @@ void WsSubscription::close() noexcept {
 void WsSubscription::connect() {
     close();
     Impl& s = *impl_;
-    s.ws = std::make_unique<websocket::stream<beast::tcp_stream>>(s.io);
+    if (s.parts.tls) {
+        s.tls = std::make_unique<Impl::TlsWs>(s.io, s.ctx);
+    } else {
+        s.plain = std::make_unique<Impl::PlainWs>(s.io);
+    }
     boost::system::error_code ec;
     try {
         asio::ip::tcp::resolver resolver(s.io);
         const auto endpoints = resolver.resolve(s.parts.host, s.parts.port);
-        beast::get_lowest_layer(*s.ws).expires_after(s.timeout);
-        beast::get_lowest_layer(*s.ws).async_connect(
-            endpoints,
-            [&](const boost::system::error_code& e, const asio::ip::tcp::endpoint&) { ec = e; });
+        s.with([&](auto& w) {
+            beast::get_lowest_layer(w).expires_after(s.timeout);
+            beast::get_lowest_layer(w).async_connect(
+                endpoints, [&](const boost::system::error_code& e, const asio::ip::tcp::endpoint&) {
+                    ec = e;
+                });
+        });
         s.io.restart();
         s.io.run();
         if (ec) s.lost("connect: " + ec.message());
-        beast::get_lowest_layer(*s.ws).expires_never();
-        s.ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        s.ws->async_handshake(s.parts.host + ":" + s.parts.port, s.parts.target,
+        if (s.tls) {
+            auto& layer = s.tls->next_layer();
+            if (!SSL_set_tlsext_host_name(layer.native_handle(), s.parts.host.c_str())) {
+                s.lost("cannot set the TLS server name");
+            }
+            layer.set_verify_callback(ssl::host_name_verification(s.parts.host));
+            layer.async_handshake(ssl::stream_base::client,
+                                  [&](const boost::system::error_code& e) { ec = e; });
+            s.io.restart();
+            s.io.run();
+            if (ec) s.lost("TLS handshake failed: " + ec.message());
+        }
+        s.with([&](auto& w) {
+            beast::get_lowest_layer(w).expires_never();
+            w.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+            w.async_handshake(s.parts.host + ":" + s.parts.port, s.parts.target,
                               [&](const boost::system::error_code& e) { ec = e; });
+        });
         s.io.restart();
         s.io.run_for(s.timeout);
         if (ec) s.lost("handshake: " + ec.message());
@@ -168,7 +230,7 @@ void WsSubscription::connect() {
 
 std::string WsSubscription::subscribe(const std::string& params) {
     Impl& s = *impl_;
-    if (!s.ws) throw TransportError(s.url + ": not connected");
+    if (!s.open()) throw TransportError(s.url + ": not connected");
     const std::uint64_t id = s.next_id++;
     const std::string body = "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
                              ",\"method\":\"eth_subscribe\",\"params\":" + params + "}";
@@ -177,9 +239,11 @@ std::string WsSubscription::subscribe(const std::string& params) {
     }
     boost::system::error_code ec;
     bool written = false;
-    s.ws->async_write(asio::buffer(body), [&](const boost::system::error_code& e, std::size_t) {
-        ec = e;
-        written = true;
+    s.with([&](auto& w) {
+        w.async_write(asio::buffer(body), [&](const boost::system::error_code& e, std::size_t) {
+            ec = e;
+            written = true;
+        });
     });
     const auto deadline = std::chrono::steady_clock::now() + s.timeout;
     while (true) {
@@ -212,12 +276,14 @@ std::string WsSubscription::subscribe(const std::string& params) {
 
 std::string WsSubscription::request(const std::string& body) {
     Impl& s = *impl_;
-    if (!s.ws) throw TransportError(s.url + ": not connected");
+    if (!s.open()) throw TransportError(s.url + ": not connected");
     boost::system::error_code ec;
     bool written = false;
-    s.ws->async_write(asio::buffer(body), [&](const boost::system::error_code& e, std::size_t) {
-        ec = e;
-        written = true;
+    s.with([&](auto& w) {
+        w.async_write(asio::buffer(body), [&](const boost::system::error_code& e, std::size_t) {
+            ec = e;
+            written = true;
+        });
     });
     const auto deadline = std::chrono::steady_clock::now() + s.timeout;
     while (true) {
@@ -263,10 +329,10 @@ namespace {
 
 class WsTransport final : public Transport {
   public:
-    explicit WsTransport(const std::string& url) : url_(url) {}
+    WsTransport(const std::string& url, TlsOptions tls) : url_(url), tls_(std::move(tls)) {}
     std::string post(const std::string& body, std::chrono::milliseconds timeout) override {
         if (!ws_ || timeout != timeout_) {
-            ws_ = std::make_unique<WsSubscription>(url_, timeout);
+            ws_ = std::make_unique<WsSubscription>(url_, timeout, tls_);
             timeout_ = timeout;
         }
         try {
@@ -281,15 +347,16 @@ class WsTransport final : public Transport {
 
   private:
     std::string url_;
+    TlsOptions tls_;
     std::chrono::milliseconds timeout_{0};
     std::unique_ptr<WsSubscription> ws_;
 };
 
 }  // namespace
 
-std::unique_ptr<Transport> make_ws_transport(const std::string& url) {
+std::unique_ptr<Transport> make_ws_transport(const std::string& url, const TlsOptions& tls) {
     (void)parse_ws_url(url);  // refuse a bad URL at once
-    return std::make_unique<WsTransport>(url);
+    return std::make_unique<WsTransport>(url, tls);
 }
 
 }  // namespace macf::chain

@@ -21,6 +21,7 @@ namespace {
 struct SyncOptions {
     std::string rpc;
     std::string ws;
+    std::string ca_file;
     std::vector<std::string> v2_factories;
     std::vector<std::string> v3_factories;
     std::uint64_t from_block = 0;
@@ -84,8 +85,10 @@ void run_sync(const SyncOptions& opt) {
     rpc_options.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
         spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
     };
-    chain::RpcClient rpc(opt.rpc.rfind("ws://", 0) == 0 ? chain::make_ws_transport(opt.rpc)
-                                                        : chain::make_http_transport(opt.rpc),
+    const chain::TlsOptions tls{opt.ca_file};
+    const bool websocket = opt.rpc.rfind("ws://", 0) == 0 || opt.rpc.rfind("wss://", 0) == 0;
+    chain::RpcClient rpc(websocket ? chain::make_ws_transport(opt.rpc, tls)
+                                   : chain::make_http_transport(opt.rpc, tls),
                          rpc_options);
     config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);
     spdlog::info("connected to {} (chain id {})", opt.rpc, config.chain_id);
@@ -114,7 +117,9 @@ void run_sync(const SyncOptions& opt) {
     // is down, it polls. Either way blocks are fetched by number from the last one applied, so
     // a reconnect fills the gap and nothing is applied twice.
     std::unique_ptr<chain::WsSubscription> ws;
-    if (!opt.ws.empty()) ws = std::make_unique<chain::WsSubscription>(opt.ws, rpc_options.timeout);
+    if (!opt.ws.empty()) {
+        ws = std::make_unique<chain::WsSubscription>(opt.ws, rpc_options.timeout, tls);
+    }
     auto next_ws_attempt = std::chrono::steady_clock::now();
     std::chrono::milliseconds ws_backoff{500};
     while (g_stop == 0 && std::chrono::steady_clock::now() < end) {
@@ -125,7 +130,8 @@ void run_sync(const SyncOptions& opt) {
                 spdlog::info("subscribed to newHeads on {}", opt.ws);
                 ws_backoff = std::chrono::milliseconds(500);
             } catch (const std::exception& e) {
-                spdlog::warn("WebSocket {}: {}; polling, retry in {} ms", opt.ws, e.what(), ws_backoff.count());
+                spdlog::warn("WebSocket {}: {}; polling, retry in {} ms", opt.ws, e.what(),
+                             ws_backoff.count());
                 next_ws_attempt = std::chrono::steady_clock::now() + ws_backoff;
                 ws_backoff = std::min(std::chrono::milliseconds(30000), ws_backoff * 2);
             }
@@ -133,9 +139,13 @@ void run_sync(const SyncOptions& opt) {
         try {
             for (const auto& r : sync.follow()) {
                 ++blocks;
-                spdlog::info("block {}: {} logs applied, {} pools changed, {} new, {} RPC calls ({} eth_call){}",
-                             r.number, r.logs, r.pools_changed, r.pools_created, r.rpc_calls, r.eth_calls,
-                             r.rolled_back ? ", after rolling back " + std::to_string(r.rolled_back) + " blocks of a reorg" : "");
+                spdlog::info(
+                    "block {}: {} logs applied, {} pools changed, {} new, {} RPC calls ({} "
+                    "eth_call){}",
+                    r.number, r.logs, r.pools_changed, r.pools_created, r.rpc_calls, r.eth_calls,
+                    r.rolled_back ? ", after rolling back " + std::to_string(r.rolled_back) +
+                                        " blocks of a reorg"
+                                  : "");
             }
         } catch (const host::SyncError& e) {
             spdlog::error("{} (state kept at block {}; retrying)", e.what(), sync.synced_block());
@@ -144,7 +154,8 @@ void run_sync(const SyncOptions& opt) {
             try {
                 (void)ws->next(std::chrono::milliseconds(opt.poll_ms));
             } catch (const std::exception& e) {
-                spdlog::warn("WebSocket {} lost: {}; polling until it reconnects", opt.ws, e.what());
+                spdlog::warn("WebSocket {} lost: {}; polling until it reconnects", opt.ws,
+                             e.what());
                 ws->close();
             }
         } else {
@@ -164,11 +175,14 @@ void add_sync_command(CLI::App& app) {
         "Discover the pools of Uniswap V2 (and fork) and V3 factories from their creation events, "
         "read their state in JSON-RPC batches, write a market snapshot, and with --follow-seconds "
         "follow the chain block by block from its events (no eth_call per pool), rolling back "
-        "reorgs. Plain http:// and ws:// endpoints (no TLS in this version).");
-    cmd->add_option("--rpc", opt->rpc, "JSON-RPC endpoint, http://HOST:PORT[/PATH] or ws://…")
+        "reorgs. https/wss endpoints verify the server's certificate and host name.");
+    cmd->add_option("--rpc", opt->rpc,
+                    "JSON-RPC endpoint: http://, https://, ws:// or wss://HOST[:PORT][/PATH]")
         ->required();
+    cmd->add_option("--ca-file", opt->ca_file,
+                    "PEM file of CAs to trust for https/wss (default: the system's trust store)");
     cmd->add_option("--ws", opt->ws,
-                    "WebSocket endpoint (ws://HOST:PORT[/PATH]) whose newHeads wake the follower; "
+                    "WebSocket endpoint (ws:// or wss://) whose newHeads wake the follower; "
                     "polling covers its outages");
     cmd->add_option("--v2-factory", opt->v2_factories,
                     "Uniswap V2 style factory: ADDRESS[:FEE_BPS[:LABEL]] (fee default 30)");

@@ -13,7 +13,11 @@
 #include <filesystem>
 #include <thread>
 
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
 #include "macf/chain/rpc_client.hpp"
+#include "macf/chain/ws_subscription.hpp"
 
 namespace {
 
@@ -38,7 +42,26 @@ class TlsEndpoint {
     }
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
+    /// Answers over WebSocket (wss://) instead of HTTPS.
+    void use_websocket() { websocket_ = true; }
+
   private:
+    void serve_websocket(boost::beast::ssl_stream<asio::ip::tcp::socket>&& tls) {
+        boost::beast::websocket::stream<boost::beast::ssl_stream<asio::ip::tcp::socket>> ws(
+            std::move(tls));
+        boost::system::error_code ec;
+        ws.accept(ec);
+        while (!ec) {
+            boost::beast::flat_buffer buffer;
+            ws.read(buffer, ec);
+            if (ec) break;
+            const std::string body = boost::beast::buffers_to_string(buffer.data());
+            const auto at = body.find("\"id\":") + 5;
+            const std::string id = body.substr(at, body.find(',', at) - at);
+            ws.write(asio::buffer(R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":"0x7a69"})"), ec);
+        }
+    }
+
     void serve() {
         while (!stop_) {
             asio::ip::tcp::socket socket(io_);
@@ -48,6 +71,10 @@ class TlsEndpoint {
             boost::beast::ssl_stream<asio::ip::tcp::socket> tls(std::move(socket), ctx_);
             tls.handshake(ssl::stream_base::server, ec);
             if (ec) continue;  // the client refused our certificate
+            if (websocket_) {
+                serve_websocket(std::move(tls));
+                continue;
+            }
             boost::beast::flat_buffer buffer;
             http::request<http::string_body> req;
             http::read(tls, buffer, req, ec);
@@ -69,6 +96,7 @@ class TlsEndpoint {
     asio::ip::tcp::acceptor acceptor_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> websocket_{false};
 };
 
 TEST(Tls, VerifiedHttpsCallsAndRefusedCertificates) {
@@ -107,6 +135,21 @@ TEST(Tls, VerifiedHttpsCallsAndRefusedCertificates) {
     EXPECT_THROW((void)wrong_name.call("eth_chainId"), macf::chain::TransportError);
     EXPECT_THROW((void)macf::chain::make_http_transport(url, {(dir / "missing.pem").string()}),
                  std::invalid_argument);
+    // The same over wss://.
+    server.use_websocket();
+    const std::string wss = "wss://localhost:" + std::to_string(server.port()) + "/";
+    {
+        macf::chain::RpcClient over_wss(macf::chain::make_ws_transport(wss, {cert}), fast);
+        EXPECT_EQ(over_wss.call("eth_chainId").text, "0x7a69");
+    }  // closed: the test server serves one connection at a time
+    macf::chain::RpcClient wss_untrusted(macf::chain::make_ws_transport(wss), fast);
+    try {
+        (void)wss_untrusted.call("eth_chainId");
+        ADD_FAILURE() << "an unknown certificate was accepted over wss";
+    } catch (const macf::chain::TransportError& e) {
+        EXPECT_NE(std::string(e.what()).find("certificate verify failed"), std::string::npos)
+            << e.what();
+    }
     std::filesystem::remove_all(dir);
 }
 

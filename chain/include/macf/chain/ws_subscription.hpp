@@ -25,9 +25,11 @@ struct Notification {
 /// A WebSocket connection carrying subscriptions. Not thread-safe.
 class WsSubscription {
   public:
-    /// `url` is ws://HOST:PORT[/PATH]; `timeout` bounds connecting and each request.
+    /// `url` is ws:// or wss://HOST[:PORT][/PATH]; `timeout` bounds connecting and each request;
+    /// wss:// verifies the certificate and host name as https:// does.
     explicit WsSubscription(std::string url,
-                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                            const TlsOptions& tls = {});
     ~WsSubscription();
     WsSubscription(const WsSubscription&) = delete;
     WsSubscription& operator=(const WsSubscription&) = delete;
@@ -56,7 +58,7 @@ class WsSubscription {
 };
 
 /// JSON-RPC over WebSocket as a Transport for RpcClient: one connection, opened on first use
-/// and reopened after an error; `ws://` URLs.
-std::unique_ptr<Transport> make_ws_transport(const std::string& url);
+/// and reopened after an error; ws:// or wss:// URLs.
+std::unique_ptr<Transport> make_ws_transport(const std::string& url, const TlsOptions& tls = {});
 
 }  // namespace macf::chain
