@@ -68,6 +68,28 @@ host::FactoryConfig factory(const std::string& spec, host::PoolKind kind) {
 
 volatile std::sig_atomic_t g_stop = 0;
 
+/// Writes the follower's market as a snapshot, leaving out V3 pools created but not yet
+/// initialized (no price: the snapshot format requires one).
+void write_snapshot(const host::Market& synced, const std::string& out) {
+    host::Market m;
+    m.chain_id = synced.chain_id;
+    m.block = synced.block;
+    m.tokens = synced.tokens;
+    std::size_t skipped = 0;
+    for (const auto& p : synced.pools) {
+        const auto* v3 = std::get_if<host::UniswapV3State>(&p.state);
+        if (v3 != nullptr && v3->sqrt_price_x96.is_zero()) {
+            ++skipped;
+            continue;
+        }
+        m.pools.push_back(p);
+    }
+    m.index();
+    if (skipped != 0)
+        spdlog::info("{} V3 pools not initialized yet are left out of the snapshot", skipped);
+    write_market_output(m, out);
+}
+
 void run_sync(const SyncOptions& opt) {
     host::SyncConfig config;
     for (const auto& s : opt.v2_factories)
@@ -106,7 +128,7 @@ void run_sync(const SyncOptions& opt) {
             bar->update(total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total));
         });
     }
-    write_market_output(sync.market(), opt.out);
+    write_snapshot(sync.market(), opt.out);
     if (opt.follow_seconds <= 0) return;
     std::signal(SIGINT, [](int) { g_stop = 1; });
     std::signal(SIGTERM, [](int) { g_stop = 1; });
@@ -163,7 +185,7 @@ void run_sync(const SyncOptions& opt) {
         }
     }
     spdlog::info("followed {} blocks; at block {}", blocks, sync.synced_block());
-    write_market_output(sync.market(), opt.out);
+    write_snapshot(sync.market(), opt.out);
 }
 
 }  // namespace

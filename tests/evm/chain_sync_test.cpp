@@ -237,7 +237,9 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
         macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
     macf::host::ChainSync sync(follower_rpc, config());
     sync.bootstrap();
-    ASSERT_EQ(sync.market().pools.size(), fixture_->v2_pairs.size() + fixture_->v3_pools.size());
+    // The fixture's pairs and pools, and one V3 pool created but never initialized.
+    ASSERT_EQ(sync.market().pools.size(),
+              fixture_->v2_pairs.size() + fixture_->v3_pools.size() + 1);
     std::size_t ticks_checked = 0;
     verify(sync, ticks_checked);
     std::mt19937_64 rng(2026);

@@ -69,6 +69,8 @@ async function main() {
     }
     pools.push({ address: pool, fee, spacing, positions });
   }
+  // A pool created but never initialized: followed, but it has no price to snapshot yet.
+  await rpc.send(owner, v3Factory, v3FactoryIface.encodeFunctionData('createPool', [tokens[1], tokens[3], 500]));
   const fixture = {
     v2_factory: v2Factory, v3_factory: v3Factory, callee: calleeAddress, owner, trader,
     tokens, v2_pairs: pairs, v3_pools: pools,
