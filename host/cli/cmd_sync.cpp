@@ -169,6 +169,13 @@ void run_sync(const SyncOptions& opt) {
                                         " blocks of a reorg"
                                   : "");
             }
+        } catch (const host::ReorgTooDeep& e) {
+            spdlog::error("{}; discovering and reading every pool again", e.what());
+            try {
+                sync.bootstrap();
+            } catch (const std::exception& again) {
+                spdlog::error("bootstrap failed: {} (retrying)", again.what());
+            }
         } catch (const host::SyncError& e) {
             spdlog::error("{} (state kept at block {}; retrying)", e.what(), sync.synced_block());
         }

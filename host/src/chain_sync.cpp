@@ -485,8 +485,8 @@ unsigned ChainSync::roll_back_to_common_ancestor() {
         }
         if (canonical && canonical->hash == last.hash) break;
         if (journal_.size() == 1) {
-            throw SyncError("the chain reorganised deeper than the journal (" +
-                            std::to_string(config_.journal_depth) + " blocks): bootstrap again");
+            throw ReorgTooDeep("the chain reorganised deeper than the journal (" +
+                               std::to_string(config_.journal_depth) + " blocks): bootstrap again");
         }
         for (auto t = last.touched.rbegin(); t != last.touched.rend(); ++t) {
             market_.pools[t->pool].state = t->state;

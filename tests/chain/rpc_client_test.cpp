@@ -198,4 +198,41 @@ TEST(ChainSyncFake, BadAnswersLeaveTheStateUnchangedAndTheFollowerWorking) {
     EXPECT_EQ(sync.synced_block(), 6U);
 }
 
+TEST(ChainSyncFake, AReorgDeeperThanTheJournalAsksForANewBootstrap) {
+    std::atomic<bool> forked{false};
+    std::atomic<int> head{5};
+    const auto hash = [](char c) { return "0x" + std::string(64, c); };
+    FakeEndpoint node([&](const std::string& body) -> FakeReply {
+        if (body.find("eth_blockNumber") != std::string::npos) {
+            return {200,
+                    ok(body, "\"" + macf::chain::quantity(static_cast<std::uint64_t>(head.load())) +
+                                 "\"")};
+        }
+        if (body.find("eth_getBlockByNumber") != std::string::npos) {
+            // Before the fork: 4=a, 5=b, 6=c. After it, every block from 4 on is different.
+            const int n = body.find("\"0x6\"") != std::string::npos   ? 6
+                          : body.find("\"0x5\"") != std::string::npos ? 5
+                                                                      : 4;
+            const char mine = static_cast<char>((forked ? 'd' : 'a') + (n - 4));
+            const char parent = static_cast<char>((forked ? 'd' : 'a') + (n - 5));
+            return {200, ok(body, R"({"number":")" +
+                                      macf::chain::quantity(static_cast<std::uint64_t>(n)) +
+                                      R"(","hash":")" + hash(mine) + R"(","parentHash":")" +
+                                      hash(parent) + R"(","timestamp":"0x1"})")};
+        }
+        if (body.find("eth_getLogs") != std::string::npos) return {200, ok(body, "[]")};
+        return {200, R"({"jsonrpc":"2.0","id":)" + id_of(body) +
+                         R"(,"error":{"code":-32601,"message":"no"}})"};
+    });
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), fast());
+    macf::host::SyncConfig config;
+    config.journal_depth = 1;
+    macf::host::ChainSync sync(rpc, config);
+    EXPECT_EQ(sync.bootstrap(), 5U);
+    head = 6;
+    EXPECT_EQ(sync.follow().size(), 1U);
+    forked = true;  // blocks 5 and 6 replaced: deeper than a journal of 1 block
+    EXPECT_THROW((void)sync.follow(), macf::host::ReorgTooDeep);
+}
+
 }  // namespace

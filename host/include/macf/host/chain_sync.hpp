@@ -62,6 +62,12 @@ class SyncError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// A reorg deeper than the journal: the follower must bootstrap again.
+class ReorgTooDeep : public SyncError {
+  public:
+    using SyncError::SyncError;
+};
+
 /// The chain follower. Not thread-safe; one per RPC client.
 class ChainSync {
   public:
