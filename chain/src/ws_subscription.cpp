@@ -229,49 +229,29 @@ void WsSubscription::connect() {
 }
 
 std::string WsSubscription::subscribe(const std::string& params) {
-    Impl& s = *impl_;
-    if (!s.open()) throw TransportError(s.url + ": not connected");
-    const std::uint64_t id = s.next_id++;
-    const std::string body = "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
-                             ",\"method\":\"eth_subscribe\",\"params\":" + params + "}";
-    if (s.reading) {
-        // A read is pending: writing is allowed alongside it with Beast's websocket stream.
+    const std::uint64_t id = impl_->next_id++;
+    const std::string text = request("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
+                                     ",\"method\":\"eth_subscribe\",\"params\":" + params + "}");
+    json::Value response;
+    try {
+        response = json::parse(text);
+    } catch (const std::exception& e) {
+        throw MalformedResponse(std::string("the answer to eth_subscribe is not JSON: ") +
+                                e.what());
     }
-    boost::system::error_code ec;
-    bool written = false;
-    s.with([&](auto& w) {
-        w.async_write(asio::buffer(body), [&](const boost::system::error_code& e, std::size_t) {
-            ec = e;
-            written = true;
-        });
-    });
-    const auto deadline = std::chrono::steady_clock::now() + s.timeout;
-    while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
-            s.lost("no answer to eth_subscribe within " + std::to_string(s.timeout.count()) +
-                   " ms");
-        const auto text = s.read_message(left);
-        if (written && ec) s.lost("write: " + ec.message());
-        if (!text) continue;
-        std::optional<json::Value> response;
-        if (auto n = s.classify(*text, response)) {
-            s.queued.push_back(std::move(*n));
-            continue;
-        }
-        const json::Value* rid = response->find("id");
-        if (rid == nullptr || rid->text != std::to_string(id)) continue;  // an older answer
-        if (const json::Value* err = response->find("error")) {
-            const json::Value* msg = err->find("message");
-            throw RpcError(-1, msg ? msg->text : "eth_subscribe failed");
-        }
-        const json::Value* result = response->find("result");
-        if (result == nullptr || result->type != json::Value::Type::kString) {
-            throw MalformedResponse("eth_subscribe answered without a subscription id");
-        }
-        return result->text;
+    const json::Value* rid = response.find("id");
+    if (rid == nullptr || rid->text != std::to_string(id)) {
+        throw MalformedResponse("the answer to eth_subscribe carries another id");
     }
+    if (const json::Value* err = response.find("error")) {
+        const json::Value* msg = err->find("message");
+        throw RpcError(-1, msg != nullptr ? msg->text : "eth_subscribe failed");
+    }
+    const json::Value* result = response.find("result");
+    if (result == nullptr || result->type != json::Value::Type::kString) {
+        throw MalformedResponse("eth_subscribe answered without a subscription id");
+    }
+    return result->text;
 }
 
 std::string WsSubscription::request(const std::string& body) {

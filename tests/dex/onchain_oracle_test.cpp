@@ -4,6 +4,8 @@
 // `querySwap` GIVEN_IN/GIVEN_OUT on weighted and stable pools. Each must be reproduced exactly.
 #include <gtest/gtest.h>
 
+#include "test_text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -26,18 +28,9 @@ using macf::dex::U256;
 
 const std::string kOracles = std::string(MACF_SHARED_DATA) + "/degenbot-onchain-oracles/";
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using macf::test::read_text;
 
-U256 u(const std::string& s) {
-    U256 v;
-    EXPECT_TRUE(macf::dex::parse_u256(s, v)) << s;
-    return v;
-}
+U256 u(const std::string& s) { return macf::test::u256(s); }
 
 U256 pow10(unsigned e) {
     U256 r{1};

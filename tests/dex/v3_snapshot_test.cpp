@@ -5,6 +5,8 @@
 // amounts are checked against the snapshot's balances before each swap.
 #include <gtest/gtest.h>
 
+#include "test_text.hpp"
+
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <cmath>
@@ -27,18 +29,9 @@ __extension__ typedef unsigned __int128 UInt128;
 
 const std::string kSnapshots = std::string(MACF_SHARED_DATA) + "/uniswap-v3-core-snapshots/";
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using macf::test::read_text;
 
-U256 u(const std::string& s) {
-    U256 v;
-    EXPECT_TRUE(macf::dex::parse_u256(s, v)) << s;
-    return v;
-}
+U256 u(const std::string& s) { return macf::test::u256(s); }
 
 /// v3-core's encodePriceSqrt(reserve1, reserve0): bignumber.js with DECIMAL_PLACES 40 and
 /// ROUND_HALF_UP divides and takes the square root to 40 decimals, then the product with 2^96 is

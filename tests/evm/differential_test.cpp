@@ -5,6 +5,8 @@
 // test). Here every swap is recomputed with macf's math and compared to the wei.
 #include <gtest/gtest.h>
 
+#include "../dex/test_text.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -27,11 +29,7 @@ std::string record_path() {
     return env != nullptr ? env : MACF_EVM_RECORD_DEFAULT;
 }
 
-U256 u(const std::string& s) {
-    U256 v;
-    EXPECT_TRUE(macf::dex::parse_u256(s, v)) << s;
-    return v;
-}
+U256 u(const std::string& s) { return macf::test::u256(s); }
 
 /// "-123" → (true, 123).
 std::pair<bool, U256> signed_value(const std::string& text) {

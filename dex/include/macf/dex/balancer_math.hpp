@@ -50,6 +50,15 @@ struct BalancerFixedPoint {
         return x < kBalancerOne ? kBalancerOne - x : U256{};
     }
 
+    /// `BasePool._subtractSwapFeeAmount`: amount − amount·fee rounded up (GIVEN_IN).
+    MACF_HD constexpr U256 subtract_swap_fee(const U256& amount, const U256& fee) noexcept {
+        return m.sub(amount, mul_up(amount, fee));
+    }
+    /// `BasePool._addSwapFeeAmount`: amount / (1 − fee) rounded up (GIVEN_OUT).
+    MACF_HD constexpr U256 add_swap_fee(const U256& amount, const U256& fee) noexcept {
+        return div_up(amount, complement(fee));
+    }
+
     /// `LogExpMath.pow(x, y)` for 18-decimal x and y.
     MACF_HD constexpr U256 pow(const U256& x, const U256& y) noexcept;
     /// x^y rounded up: the LogExpMath result plus its documented maximum error.

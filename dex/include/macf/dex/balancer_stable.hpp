@@ -129,7 +129,7 @@ MACF_HD constexpr BalancerStatus balancer_stable_out_given_in(const BalancerStab
     amount_out = U256{};
     if (i == j || i >= pool.n || j >= pool.n) return BalancerStatus::kBadToken;
     BalancerFixedPoint fp;
-    const U256 net_in = fp.m.sub(amount_in, fp.mul_up(amount_in, pool.swap_fee));
+    const U256 net_in = fp.subtract_swap_fee(amount_in, pool.swap_fee);
     U256 balances[kBalancerMaxTokens] = {};
     for (unsigned k = 0; k < pool.n; ++k)
         balances[k] = fp.mul_down(pool.balances[k], pool.scaling_factors[k]);
@@ -170,7 +170,7 @@ MACF_HD constexpr BalancerStatus balancer_stable_in_given_out(const BalancerStab
     if (s != BalancerStatus::kOk) return s;
     const U256 scaled_in = fp.m.add(fp.m.sub(final_in, balances[i]), U256{1});
     const U256 net_in = fp.div_up(scaled_in, pool.scaling_factors[i]);
-    amount_in = fp.div_up(net_in, BalancerFixedPoint::complement(pool.swap_fee));
+    amount_in = fp.add_swap_fee(net_in, pool.swap_fee);
     return fp.m.failed ? BalancerStatus::kMathRevert : BalancerStatus::kOk;
 }
 

@@ -47,7 +47,7 @@ MACF_HD constexpr BalancerStatus balancer_weighted_out_given_in(const BalancerWe
     amount_out = U256{};
     if (i == j || i >= pool.n || j >= pool.n) return BalancerStatus::kBadToken;
     BalancerFixedPoint fp;
-    const U256 net_in = fp.m.sub(amount_in, fp.mul_up(amount_in, pool.swap_fee));
+    const U256 net_in = fp.subtract_swap_fee(amount_in, pool.swap_fee);
     const U256 balance_in = fp.mul_down(pool.balances[i], pool.scaling_factors[i]);
     const U256 balance_out = fp.mul_down(pool.balances[j], pool.scaling_factors[j]);
     const U256 scaled_in = fp.mul_down(net_in, pool.scaling_factors[i]);
@@ -81,7 +81,7 @@ MACF_HD constexpr BalancerStatus balancer_weighted_in_given_out(const BalancerWe
     const U256 power = fp.pow_up(base, exponent, pool.pow_version);
     const U256 scaled_in = fp.mul_up(balance_in, fp.m.sub(power, kBalancerOne));
     const U256 net_in = fp.div_up(scaled_in, pool.scaling_factors[i]);
-    amount_in = fp.div_up(net_in, BalancerFixedPoint::complement(pool.swap_fee));
+    amount_in = fp.add_swap_fee(net_in, pool.swap_fee);
     return fp.m.failed ? BalancerStatus::kMathRevert : BalancerStatus::kOk;
 }
 

@@ -92,27 +92,23 @@ MACF_HD constexpr CurveStatus curve_get_d(const U256 (&xp)[kCurveMaxCoins], unsi
     return a_precision == 1 ? CurveStatus::kOk : CurveStatus::kNotConverged;
 }
 
-/// `get_y`: the balance of coin j (18-decimal units) that keeps the invariant when coin i's
-/// balance becomes x.
-MACF_HD constexpr CurveStatus curve_get_y(unsigned i, unsigned j, const U256& x,
-                                          const U256 (&xp)[kCurveMaxCoins], unsigned n,
-                                          const U256& amp, std::uint32_t a_precision,
-                                          U256& y) noexcept {
+/// The balance of coin `target` (18-decimal units) that gives invariant `d` with the other
+/// coins' balances at `xs` (`xs[target]` is ignored): the Newton loop get_y and get_y_D share.
+MACF_HD constexpr CurveStatus curve_solve_balance(const U256 (&xs)[kCurveMaxCoins], unsigned n,
+                                                  unsigned target, const U256& amp,
+                                                  std::uint32_t a_precision, const U256& d,
+                                                  U256& y) noexcept {
     y = U256{};
-    if (i == j || i >= n || j >= n) return CurveStatus::kBadCoin;
-    U256 d;
-    const CurveStatus sd = curve_get_d(xp, n, amp, a_precision, d);
-    if (sd != CurveStatus::kOk) return sd;
+    if (target >= n) return CurveStatus::kBadCoin;
     CheckedMath m;
     const U256 coins{n};
     const U256 ann = m.mul(amp, coins);
     U256 c = d;
     U256 s;
     for (unsigned k = 0; k < n; ++k) {
-        if (k == j) continue;
-        const U256& xk = k == i ? x : xp[k];
-        s = m.add(s, xk);
-        c = m.div(m.mul(c, d), m.mul(xk, coins));
+        if (k == target) continue;
+        s = m.add(s, xs[k]);
+        c = m.div(m.mul(c, d), m.mul(xs[k], coins));
     }
     U256 b;
     if (a_precision == 1) {
@@ -131,6 +127,23 @@ MACF_HD constexpr CurveStatus curve_get_y(unsigned i, unsigned j, const U256& x,
         if (detail::within_one(y, y_prev)) return CurveStatus::kOk;
     }
     return a_precision == 1 ? CurveStatus::kOk : CurveStatus::kNotConverged;
+}
+
+/// `get_y`: the balance of coin j (18-decimal units) that keeps the invariant when coin i's
+/// balance becomes x.
+MACF_HD constexpr CurveStatus curve_get_y(unsigned i, unsigned j, const U256& x,
+                                          const U256 (&xp)[kCurveMaxCoins], unsigned n,
+                                          const U256& amp, std::uint32_t a_precision,
+                                          U256& y) noexcept {
+    y = U256{};
+    if (i == j || i >= n || j >= n) return CurveStatus::kBadCoin;
+    U256 d;
+    const CurveStatus sd = curve_get_d(xp, n, amp, a_precision, d);
+    if (sd != CurveStatus::kOk) return sd;
+    U256 xs[kCurveMaxCoins] = {};
+    for (unsigned k = 0; k < n; ++k) xs[k] = xp[k];
+    xs[i] = x;
+    return curve_solve_balance(xs, n, j, amp, a_precision, d, y);
 }
 
 /// Output of swapping `dx` wei of coin i for coin j. `view_quote` selects what the pool's
@@ -191,35 +204,7 @@ MACF_HD constexpr CurveStatus curve_calc_token_amount(const CurveStableView& poo
 MACF_HD constexpr CurveStatus curve_get_y_d(unsigned i, const U256 (&xp)[kCurveMaxCoins],
                                             unsigned n, const U256& amp, std::uint32_t a_precision,
                                             const U256& d, U256& y) noexcept {
-    y = U256{};
-    if (i >= n) return CurveStatus::kBadCoin;
-    CheckedMath m;
-    const U256 coins{n};
-    const U256 ann = m.mul(amp, coins);
-    U256 c = d;
-    U256 s;
-    for (unsigned k = 0; k < n; ++k) {
-        if (k == i) continue;
-        s = m.add(s, xp[k]);
-        c = m.div(m.mul(c, d), m.mul(xp[k], coins));
-    }
-    U256 b;
-    if (a_precision == 1) {
-        c = m.div(m.mul(c, d), m.mul(ann, coins));
-        b = m.add(s, m.div(d, ann));
-    } else {
-        const U256 precision{a_precision};
-        c = m.div(m.mul(m.mul(c, d), precision), m.mul(ann, coins));
-        b = m.add(s, m.div(m.mul(d, precision), ann));
-    }
-    y = d;
-    for (int iteration = 0; iteration < 255; ++iteration) {
-        const U256 y_prev = y;
-        y = m.div(m.add(m.mul(y, y), c), m.sub(m.add(m.mul(U256{2}, y), b), d));
-        if (m.failed) return CurveStatus::kMathRevert;
-        if (detail::within_one(y, y_prev)) return CurveStatus::kOk;
-    }
-    return a_precision == 1 ? CurveStatus::kOk : CurveStatus::kNotConverged;
+    return curve_solve_balance(xp, n, i, amp, a_precision, d, y);
 }
 
 /// `calc_withdraw_one_coin`: wei of coin i paid for burning `token_amount` LP tokens, with the
