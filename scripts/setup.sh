@@ -26,7 +26,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libboost-dev libcrypto++-dev libssl-dev)
 if [[ "$mode" == test ]]; then
     # clang + libFuzzer for the fuzz test; Node.js for the local EVM test node (tools/evm).
-    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev)
+    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev)
     command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
