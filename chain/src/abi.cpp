@@ -99,6 +99,18 @@ bool AbiReader::boolean(std::size_t i) const {
     return v == dex::U256{1};
 }
 
+std::vector<dex::U256> AbiReader::uint_array(std::size_t i) const {
+    const dex::U256 offset = uint(i, 64);
+    if (offset.w[0] % 32 != 0) throw AbiError("array offset is not word-aligned");
+    const std::size_t at = static_cast<std::size_t>(offset.w[0] / 32);
+    const std::size_t n = static_cast<std::size_t>(uint(at, 32).w[0]);
+    if (at + 1 + n > words()) throw AbiError("array runs past the end of the data");
+    std::vector<dex::U256> out;
+    out.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) out.push_back(uint(at + 1 + k));
+    return out;
+}
+
 std::string AbiReader::string(std::size_t i) const {
     if (data_.size() == 32) {  // bytes32: up to the first zero byte
         std::string s;

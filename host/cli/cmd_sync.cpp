@@ -12,6 +12,7 @@
 #include "macf/chain/rpc_client.hpp"
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/host/chain_sync.hpp"
+#include "macf/host/market_json.hpp"
 #include "market_output.hpp"
 #include "progress.hpp"
 
@@ -22,6 +23,8 @@ struct SyncOptions {
     std::string rpc;
     std::string ws;
     std::string ca_file;
+    std::string watch;
+    std::string balancer_vault = "0xba12222222228d8ba445958a75a0704d566bf2c8";
     std::vector<std::string> v2_factories;
     std::vector<std::string> v3_factories;
     std::uint64_t from_block = 0;
@@ -96,8 +99,17 @@ void run_sync(const SyncOptions& opt) {
         config.factories.push_back(factory(s, host::PoolKind::kUniswapV2));
     for (const auto& s : opt.v3_factories)
         config.factories.push_back(factory(s, host::PoolKind::kUniswapV3));
-    if (config.factories.empty())
-        throw std::runtime_error("give at least one --v2-factory or --v3-factory");
+    if (config.factories.empty() && opt.watch.empty()) {
+        throw std::runtime_error("give at least one --v2-factory, --v3-factory or --watch");
+    }
+    if (!opt.watch.empty()) {
+        config.watch = host::load_market(opt.watch);
+        spdlog::info("watching the Curve and Balancer pools of {}", opt.watch);
+    }
+    const auto vault = chain::Address::parse(opt.balancer_vault);
+    if (!vault)
+        throw std::runtime_error("--balancer-vault '" + opt.balancer_vault + "': not an address");
+    config.balancer_vault = *vault;
     config.from_block = opt.from_block;
     config.log_chunk = opt.log_chunk;
     config.journal_depth = opt.journal_depth;
@@ -216,6 +228,13 @@ void add_sync_command(CLI::App& app) {
     cmd->add_option("--v2-factory", opt->v2_factories,
                     "Uniswap V2 style factory: ADDRESS[:FEE_BPS[:LABEL]] (fee default 30)");
     cmd->add_option("--v3-factory", opt->v3_factories, "Uniswap V3 factory: ADDRESS[:LABEL]");
+    cmd->add_option(
+           "--watch", opt->watch,
+           "A snapshot whose Curve and Balancer pools to follow too (their balances, A and "
+           "fees are read again after each of their events)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--balancer-vault", opt->balancer_vault, "The Balancer V2 Vault")
+        ->capture_default_str();
     cmd->add_option("--from-block", opt->from_block,
                     "First block to look for pools in (the factories' deployment)")
         ->capture_default_str();

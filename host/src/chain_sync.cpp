@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "macf/chain/abi.hpp"
 #include "macf/chain/hex.hpp"
@@ -232,6 +233,131 @@ void ChainSync::rebuild_ticks(std::uint32_t pool) {
     }
 }
 
+std::vector<decltype(Pool::state)> ChainSync::read_watched(const std::vector<std::uint32_t>& pools,
+                                                           std::uint64_t block) {
+    std::vector<chain::RpcCall> calls;
+    std::vector<std::size_t> first;  // index of each pool's first call
+    for (const auto p : pools) {
+        const Pool& pool = market_.pools[p];
+        first.push_back(calls.size());
+        if (const auto* c = std::get_if<CurveStableState>(&pool.state)) {
+            for (std::size_t k = 0; k < c->balances.size(); ++k) {
+                const Word arg = chain::word_of(U256{k});
+                calls.push_back({"eth_call", eth_call_params(pool.address,
+                                                             chain::encode_call("balances(uint256)",
+                                                                                std::span(&arg, 1)),
+                                                             block)});
+            }
+            const char* amp = c->a_precision == 1 ? "A()" : "A_precise()";
+            calls.push_back(
+                {"eth_call", eth_call_params(pool.address, chain::encode_call(amp, {}), block)});
+            calls.push_back({"eth_call", eth_call_params(pool.address,
+                                                         chain::encode_call("fee()", {}), block)});
+        } else {
+            Hash32 id{};
+            for (const auto& [key, index] : balancer_ids_) {
+                if (index == p) id = key;
+            }
+            const Word arg = chain::word_of(chain::u256_of(id));
+            calls.push_back(
+                {"eth_call",
+                 eth_call_params(config_.balancer_vault,
+                                 chain::encode_call("getPoolTokens(bytes32)", std::span(&arg, 1)),
+                                 block)});
+            calls.push_back(
+                {"eth_call",
+                 eth_call_params(pool.address, chain::encode_call("getSwapFeePercentage()", {}),
+                                 block)});
+        }
+    }
+    const auto results = rpc_.batch(calls);
+    eth_calls_ += calls.size();
+    std::vector<decltype(Pool::state)> states;
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+        const Pool& pool = market_.pools[pools[i]];
+        const std::string what = "watched pool " + pool.address.to_hex();
+        std::size_t k = first[i];
+        auto state = pool.state;
+        if (auto* c = std::get_if<CurveStableState>(&state)) {
+            for (auto& b : c->balances)
+                b = AbiReader(result_bytes(results[k++], what + " balances")).uint(0);
+            c->amp = AbiReader(result_bytes(results[k++], what + " A")).uint(0);
+            c->fee = AbiReader(result_bytes(results[k++], what + " fee")).uint(0);
+        } else {
+            const auto data = result_bytes(results[k++], what + " getPoolTokens");
+            const auto balances = AbiReader(data).uint_array(1);
+            const U256 fee = AbiReader(result_bytes(results[k++], what + " fee")).uint(0);
+            std::visit(
+                [&](auto& s) {
+                    using S = std::decay_t<decltype(s)>;
+                    if constexpr (std::is_same_v<S, BalancerWeightedState> ||
+                                  std::is_same_v<S, BalancerStableState>) {
+                        if (balances.size() != s.balances.size()) {
+                            throw SyncError(
+                                what + ": the Vault lists " + std::to_string(balances.size()) +
+                                " tokens, the snapshot " + std::to_string(s.balances.size()));
+                        }
+                        s.balances = balances;
+                        s.swap_fee = fee;
+                    }
+                },
+                state);
+        }
+        states.push_back(std::move(state));
+    }
+    return states;
+}
+
+void ChainSync::add_watched_pools(std::uint64_t block) {
+    std::vector<std::uint32_t> added;
+    std::vector<chain::RpcCall> id_calls;
+    std::vector<std::uint32_t> balancer;
+    for (const Pool& src : config_.watch.pools) {
+        if (src.kind != PoolKind::kCurveStable && src.kind != PoolKind::kBalancerWeighted &&
+            src.kind != PoolKind::kBalancerStable) {
+            continue;  // V2/V3 pools are found from their factories
+        }
+        if (pool_index_.count(src.address) != 0) continue;
+        Pool pool = src;
+        pool.tokens.clear();
+        for (const auto t : src.tokens) {
+            const Token& token = config_.watch.tokens.at(t);
+            if (const auto it = token_index_.find(token.address); it != token_index_.end()) {
+                pool.tokens.push_back(it->second);
+            } else {
+                const auto index = static_cast<std::uint32_t>(market_.tokens.size());
+                market_.tokens.push_back(token);
+                token_index_.emplace(token.address, index);
+                pool.tokens.push_back(index);
+            }
+        }
+        const auto index = static_cast<std::uint32_t>(market_.pools.size());
+        pool_index_.emplace(pool.address, index);
+        if (pool.kind == PoolKind::kCurveStable) {
+            watched_.emplace(pool.address, index);
+        } else {
+            balancer.push_back(index);
+            id_calls.push_back(
+                {"eth_call",
+                 eth_call_params(pool.address, chain::encode_call("getPoolId()", {}), block)});
+        }
+        market_.pools.push_back(std::move(pool));
+        added.push_back(index);
+    }
+    if (added.empty()) return;
+    const auto ids = rpc_.batch(id_calls);
+    eth_calls_ += id_calls.size();
+    for (std::size_t i = 0; i < balancer.size(); ++i) {
+        const auto data = result_bytes(ids[i], "getPoolId()");
+        if (data.size() != 32) throw SyncError("getPoolId() did not return 32 bytes");
+        Hash32 id{};
+        std::copy(data.begin(), data.end(), id.begin());
+        balancer_ids_[id] = balancer[i];
+    }
+    const auto states = read_watched(added, block);
+    for (std::size_t i = 0; i < added.size(); ++i) market_.pools[added[i]].state = states[i];
+}
+
 std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
                                    const SyncProgress& progress) {
     const std::uint64_t to =
@@ -262,6 +388,7 @@ std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
     for (const auto& t : market_.tokens) unknown.push_back(t.address);
     fetch_tokens(unknown, to);
     fetch_pool_states(pools, to, progress);
+    add_watched_pools(to);
     market_.index();
     const auto h = header(to);
     synced_ = to;
@@ -331,6 +458,9 @@ void ChainSync::apply_log(const chain::LogEntry& log, JournalEntry& entry, Block
     if (it == pool_index_.end()) return;
     const std::uint32_t p = it->second;
     Pool& pool = market_.pools[p];
+    if (pool.kind != PoolKind::kUniswapV2 && pool.kind != PoolKind::kUniswapV3) {
+        return;  // watched Curve/Balancer pools are read again, not derived from the log
+    }
     if (pool.kind == PoolKind::kUniswapV2) {
         if (topic0 != topics.v2_sync) return;  // Swap/Mint/Burn: the Sync that follows says it all
         const auto e = chain::decode_v2_sync(log);
@@ -418,7 +548,9 @@ void ChainSync::apply_block(const chain::BlockHeader& h, const std::vector<chain
             }
             const auto it = pool_index_.find(log.address);
             if (it == pool_index_.end()) continue;
-            if (market_.pools[it->second].kind == PoolKind::kUniswapV2) {
+            const PoolKind kind = market_.pools[it->second].kind;
+            if (kind != PoolKind::kUniswapV2 && kind != PoolKind::kUniswapV3) continue;
+            if (kind == PoolKind::kUniswapV2) {
                 if (t0 == topics.v2_sync) (void)chain::decode_v2_sync(log);
             } else if (t0 == topics.v3_swap) {
                 (void)chain::decode_v3_swap(log);
@@ -435,7 +567,25 @@ void ChainSync::apply_block(const chain::BlockHeader& h, const std::vector<chain
                             e.what());
         }
     }
-    // Metadata of new tokens (the only eth_calls of the steady state, once per token).
+    // Watched Curve/Balancer pools with an event in the block are read again now, before
+    // anything changes (their balances are not in their events).
+    std::vector<std::uint32_t> reread;
+    std::size_t watched_logs = 0;
+    for (const auto& log : logs) {
+        std::optional<std::uint32_t> p;
+        if (const auto it = watched_.find(log.address); it != watched_.end()) {
+            p = it->second;
+        } else if (log.address == config_.balancer_vault && log.topics.size() >= 2) {
+            if (const auto id = balancer_ids_.find(log.topics[1]); id != balancer_ids_.end()) {
+                p = id->second;
+            }
+        }
+        if (p) ++watched_logs;
+        if (p && std::find(reread.begin(), reread.end(), *p) == reread.end()) reread.push_back(*p);
+    }
+    const auto reread_states =
+        reread.empty() ? std::vector<decltype(Pool::state)>{} : read_watched(reread, h.number);
+    // Metadata of new tokens (the only other eth_calls of the steady state, once per token).
     std::vector<Token> fetched;
     if (!new_tokens.empty()) {
         std::sort(new_tokens.begin(), new_tokens.end());
@@ -464,6 +614,11 @@ void ChainSync::apply_block(const chain::BlockHeader& h, const std::vector<chain
         market_.tokens.push_back(t);
     }
     for (const auto& log : logs) apply_log(log, entry, report);
+    for (std::size_t i = 0; i < reread.size(); ++i) {
+        touch(reread[i], entry);
+        market_.pools[reread[i]].state = reread_states[i];
+    }
+    report.logs += watched_logs;
     if (report.pools_created != 0 || !fetched.empty()) market_.index();
     report.pools_changed = entry.touched.size();
     journal_.push_back(std::move(entry));
@@ -545,6 +700,18 @@ std::vector<BlockReport> ChainSync::follow() {
             topics = {t.v2_pair_created, t.v2_sync, t.v3_pool_created, t.v3_initialize,
                       t.v3_swap,         t.v3_mint, t.v3_burn};
             auto logs = get_logs(n, n, {}, topics);
+            if (!watched_.empty() || !balancer_ids_.empty()) {
+                std::vector<Address> addresses;
+                for (const auto& [a, index] : watched_) addresses.push_back(a);
+                if (!balancer_ids_.empty()) addresses.push_back(config_.balancer_vault);
+                auto more = get_logs(n, n, addresses, {});
+                for (auto& l : more) {
+                    const bool seen = std::any_of(logs.begin(), logs.end(), [&](const auto& x) {
+                        return x.log_index == l.log_index;
+                    });
+                    if (!seen) logs.push_back(std::move(l));
+                }
+            }
             std::sort(logs.begin(), logs.end(),
                       [](const auto& a, const auto& b) { return a.log_index < b.log_index; });
             BlockReport report;
@@ -581,13 +748,20 @@ std::vector<std::uint32_t> ChainSync::take_dirty() {
 std::size_t ChainSync::publish(ReserveCache& cache) {
     std::size_t written = 0;
     std::vector<bool> done(market_.pools.size(), false);
+    // Only V2/V3 pools have a fixed-size record; Curve and Balancer pools are read from the
+    // market by the scorer.
+    const auto has_record = [&](std::uint32_t p) {
+        const PoolKind kind = market_.pools[p].kind;
+        return kind == PoolKind::kUniswapV2 || kind == PoolKind::kUniswapV3;
+    };
     for (const auto p : take_dirty()) {
+        if (!has_record(p)) continue;
         cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));
         done[p] = true;
         ++written;
     }
     for (std::uint32_t p = 0; p < market_.pools.size(); ++p) {
-        if (done[p] || cache.get(market_.pools[p].address)) continue;
+        if (done[p] || !has_record(p) || cache.get(market_.pools[p].address)) continue;
         cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));  // expired
         ++written;
     }
@@ -605,7 +779,17 @@ std::uint64_t ChainSync::refetch(const std::vector<std::uint32_t>& pools) {
         saved_net[p] = net_[p];
     }
     try {
-        fetch_pool_states(pools, synced_, {});
+        std::vector<std::uint32_t> uniswap;
+        std::vector<std::uint32_t> watched;
+        for (const auto p : pools) {
+            const PoolKind kind = market_.pools[p].kind;
+            (kind == PoolKind::kUniswapV2 || kind == PoolKind::kUniswapV3 ? uniswap : watched)
+                .push_back(p);
+        }
+        const auto states = read_watched(watched, synced_);  // read before anything changes
+        fetch_pool_states(uniswap, synced_, {});
+        for (std::size_t i = 0; i < watched.size(); ++i)
+            market_.pools[watched[i]].state = states[i];
     } catch (const std::exception& e) {
         for (std::size_t i = 0; i < pools.size(); ++i) {
             market_.pools[pools[i]] = saved[i];

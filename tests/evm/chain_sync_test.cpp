@@ -43,6 +43,8 @@ struct Fixture {
     };
     std::vector<Address> v2_pairs;
     std::vector<V3> v3_pools;
+    Address curve_mock, vault_mock, balancer_mock;  // stand-ins (tools/evm/MockPools.sol)
+    std::string balancer_pool_id;
 };
 
 std::optional<Fixture> load_fixture() {
@@ -60,6 +62,10 @@ std::optional<Fixture> load_fixture() {
     f.owner = addr(j.find("owner")->text);
     for (const auto& t : j.find("tokens")->items) f.tokens.push_back(addr(t.text));
     for (const auto& p : j.find("v2_pairs")->items) f.v2_pairs.push_back(addr(p.text));
+    f.curve_mock = addr(j.find("curve_mock")->text);
+    f.vault_mock = addr(j.find("vault_mock")->text);
+    f.balancer_mock = addr(j.find("balancer_mock")->text);
+    f.balancer_pool_id = j.find("balancer_pool_id")->text;
     for (const auto& p : j.find("v3_pools")->items) {
         f.v3_pools.push_back({addr(p.find("address")->text),
                               static_cast<std::int32_t>(std::stoi(p.find("spacing")->text))});
@@ -107,6 +113,28 @@ class ChainSyncOnNode : public ::testing::Test {
                 EXPECT_EQ(AbiReader(r).uint(1), v2->reserve1);
                 continue;
             }
+            if (const auto* c = std::get_if<macf::host::CurveStableState>(&pool.state)) {
+                for (std::size_t k = 0; k < c->balances.size(); ++k) {
+                    const Word arg = word_of(U256{k});
+                    const auto b = call(
+                        pool.address,
+                        macf::chain::encode_call("balances(uint256)", std::span(&arg, 1)), block);
+                    EXPECT_EQ(AbiReader(b).uint(0), c->balances[k]) << "coin " << k;
+                }
+                EXPECT_EQ(AbiReader(call(pool.address, macf::chain::encode_call("A()", {}), block))
+                              .uint(0),
+                          c->amp);
+                continue;
+            }
+            if (const auto* w = std::get_if<macf::host::BalancerWeightedState>(&pool.state)) {
+                const Word id = word_of(
+                    macf::chain::u256_of(macf::chain::parse_hash(fixture_->balancer_pool_id)));
+                const auto r = call(
+                    fixture_->vault_mock,
+                    macf::chain::encode_call("getPoolTokens(bytes32)", std::span(&id, 1)), block);
+                EXPECT_EQ(AbiReader(r).uint_array(1), w->balances);
+                continue;
+            }
             const auto& v3 = std::get<macf::host::UniswapV3State>(pool.state);
             const auto slot0 = call(pool.address, macf::chain::encode_call("slot0()", {}), block);
             EXPECT_EQ(AbiReader(slot0).uint(0), v3.sqrt_price_x96);
@@ -138,15 +166,43 @@ class ChainSyncOnNode : public ::testing::Test {
         }
     }
 
-    /// Several random swaps, mints and burns, then one mined block.
-    void trade_block(std::mt19937_64& rng, const macf::host::ChainSync& sync) {
+    /// Several random swaps, mints and burns, then one mined block. Returns true when the block
+    /// has an event of a watched (Curve/Balancer stand-in) pool.
+    bool trade_block(std::mt19937_64& rng, const macf::host::ChainSync& sync) {
         rpc_->call("evm_setAutomine", "[false]");
+        bool watched = false;
+        if (rng() % 3 == 0) {  // a Curve exchange that keeps an admin fee its event does not show
+            const U256 dx{1000000000000000ULL * (1 + rng() % 1000)};
+            const Word args[] = {word_of(macf::dex::I256{0}), word_of(macf::dex::I256{1}),
+                                 word_of(dx), word_of(dx), word_of(U256{rng() % 1000})};
+            send(fixture_->trader, fixture_->curve_mock,
+                 macf::chain::encode_call("exchange(int128,int128,uint256,uint256,uint256)", args));
+            watched = true;
+        }
+        if (rng() % 3 == 0) {  // a Vault swap whose input loses a protocol fee
+            const U256 amount{1000000000000000ULL * (1 + rng() % 1000)};
+            const Word args[] = {
+                word_of(macf::chain::u256_of(macf::chain::parse_hash(fixture_->balancer_pool_id))),
+                word_of(U256{1}),
+                word_of(U256{0}),
+                word_of(amount),
+                word_of(amount / U256{2}),
+                word_of(U256{rng() % 5000})};
+            send(fixture_->trader, fixture_->vault_mock,
+                 macf::chain::encode_call("swap(bytes32,uint256,uint256,uint256,uint256,uint256)",
+                                          args));
+            watched = true;
+        }
         const auto& m = sync.market();
         std::set<std::uint32_t> v2_used;
         const unsigned actions = 3 + static_cast<unsigned>(rng() % 5);
         for (unsigned a = 0; a < actions; ++a) {
             const auto p = static_cast<std::uint32_t>(rng() % m.pools.size());
             const auto& pool = m.pools[p];
+            if (pool.kind != macf::host::PoolKind::kUniswapV2 &&
+                pool.kind != macf::host::PoolKind::kUniswapV3) {
+                continue;  // the watched stand-ins move above
+            }
             if (pool.kind == macf::host::PoolKind::kUniswapV2) {
                 if (!v2_used.insert(p).second) continue;  // one V2 swap per pair and block
                 const auto& s = std::get<macf::host::UniswapV2State>(pool.state);
@@ -211,6 +267,7 @@ class ChainSyncOnNode : public ::testing::Test {
         }
         rpc_->call("evm_mine");
         rpc_->call("evm_setAutomine", "[true]");
+        return watched;
     }
 
     macf::host::SyncConfig config() const {
@@ -219,6 +276,31 @@ class ChainSyncOnNode : public ::testing::Test {
                        {fixture_->v3_factory, macf::host::PoolKind::kUniswapV3, 0, "uniswap_v3"}};
         c.chain_id = 31337;
         c.journal_depth = 16;
+        // The Curve and Balancer stand-ins, watched with their static parameters.
+        for (std::size_t t = 0; t < 4; ++t)
+            c.watch.tokens.push_back({fixture_->tokens[t], "T" + std::to_string(t), 18});
+        macf::host::Pool curve;
+        curve.address = fixture_->curve_mock;
+        curve.kind = macf::host::PoolKind::kCurveStable;
+        curve.dex = "curve";
+        curve.tokens = {0, 1};
+        macf::host::CurveStableState cs;
+        cs.balances = {U256{}, U256{}};
+        cs.rates = {U256{1000000000000000000ULL}, U256{1000000000000000000ULL}};
+        cs.a_precision = 1;
+        curve.state = cs;
+        macf::host::Pool balancer;
+        balancer.address = fixture_->balancer_mock;
+        balancer.kind = macf::host::PoolKind::kBalancerWeighted;
+        balancer.dex = "balancer_v2";
+        balancer.tokens = {2, 3};
+        macf::host::BalancerWeightedState ws;
+        ws.balances = {U256{}, U256{}};
+        ws.weights = {U256{500000000000000000ULL}, U256{500000000000000000ULL}};
+        ws.scaling_factors = {U256{1000000000000000000ULL}, U256{1000000000000000000ULL}};
+        balancer.state = ws;
+        c.watch.pools = {curve, balancer};
+        c.balancer_vault = fixture_->vault_mock;
         return c;
     }
 
@@ -237,32 +319,44 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
         macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
     macf::host::ChainSync sync(follower_rpc, config());
     sync.bootstrap();
-    // The fixture's pairs and pools, and one V3 pool created but never initialized.
+    // The fixture's pairs and pools, one V3 pool created but never initialized, and the two
+    // watched stand-ins.
     ASSERT_EQ(sync.market().pools.size(),
-              fixture_->v2_pairs.size() + fixture_->v3_pools.size() + 1);
+              fixture_->v2_pairs.size() + fixture_->v3_pools.size() + 3);
     std::size_t ticks_checked = 0;
     verify(sync, ticks_checked);
     std::mt19937_64 rng(2026);
     std::size_t logs = 0;
+    std::size_t watched_blocks = 0;
     for (int b = 0; b < 40; ++b) {
-        trade_block(rng, sync);
+        const bool watched = trade_block(rng, sync);
         const auto reports = sync.follow();
         ASSERT_EQ(reports.size(), 1U);
-        EXPECT_EQ(reports[0].eth_calls, 0U) << "the steady state needs no eth_call";
+        // No eth_call for V2/V3; the watched Curve/Balancer pools are read again on their events.
+        if (watched) {
+            EXPECT_GT(reports[0].eth_calls, 0U);
+            ++watched_blocks;
+        } else {
+            EXPECT_EQ(reports[0].eth_calls, 0U) << "the steady state needs no eth_call";
+        }
         logs += reports[0].logs;
         verify(sync, ticks_checked);
         if (HasFailure()) return;
     }
     EXPECT_GT(logs, 100U);
+    EXPECT_GT(watched_blocks, 5U);
     // The follower feeds the reserve cache: the changed pools become its dirty set.
-    macf::host::ReserveCache cache;
-    EXPECT_EQ(sync.publish(cache), sync.market().pools.size());  // first time: every pool
-    EXPECT_EQ(cache.take_dirty().size(), sync.market().pools.size());
+    macf::host::ReserveCache cache(std::chrono::hours(1));            // no expiry within the test
+    const std::size_t with_records = sync.market().pools.size() - 2;  // all but the stand-ins
+    EXPECT_EQ(sync.publish(cache), with_records);  // first time: every V2/V3 pool
+    EXPECT_EQ(cache.take_dirty().size(), with_records);
     trade_block(rng, sync);
     const auto one = sync.follow();
     ASSERT_EQ(one.size(), 1U);
-    EXPECT_EQ(sync.publish(cache), one[0].pools_changed);
-    EXPECT_EQ(cache.take_dirty().size(), one[0].pools_changed);
+    const std::size_t written = sync.publish(cache);
+    EXPECT_LE(written, one[0].pools_changed);
+    EXPECT_EQ(cache.take_dirty().size(), written);
+    EXPECT_EQ(sync.publish(cache), 0U);  // nothing changed since
     // An explicit invalidation refetches in batches and finds the same state.
     const auto before = sync.market();
     std::vector<std::uint32_t> all(sync.market().pools.size());
@@ -273,9 +367,10 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
         if (const auto* v2 = std::get_if<macf::host::UniswapV2State>(&before.pools[i].state)) {
             EXPECT_EQ(v2->reserve0,
                       std::get<macf::host::UniswapV2State>(sync.market().pools[i].state).reserve0);
-        } else {
+        } else if (const auto* v3 =
+                       std::get_if<macf::host::UniswapV3State>(&before.pools[i].state)) {
             EXPECT_EQ(
-                std::get<macf::host::UniswapV3State>(before.pools[i].state).ticks.size(),
+                v3->ticks.size(),
                 std::get<macf::host::UniswapV3State>(sync.market().pools[i].state).ticks.size());
         }
     }
@@ -379,6 +474,17 @@ TEST_F(ChainSyncOnNode, WebSocketDroppedMidwayMissesNoBlockAndNoLog) {
     const auto chain_logs = rpc_->call(
         "eth_getLogs", macf::chain::logs_filter_params(start + 1, latest, pools, topics));
     std::size_t nonzero = 0;
+    // The watched stand-ins' logs (the Curve pool's own; the Vault's for the pool id) count too.
+    const std::vector<Address> watched = {fixture_->curve_mock, fixture_->vault_mock};
+    const auto watched_logs =
+        rpc_->call("eth_getLogs", macf::chain::logs_filter_params(start + 1, latest, watched, {}));
+    const auto pool_id = macf::chain::parse_hash(fixture_->balancer_pool_id);
+    for (const auto& l : watched_logs.items) {
+        const auto log = macf::chain::parse_log(l);
+        if (log.address == fixture_->curve_mock ||
+            (log.topics.size() >= 2 && log.topics[1] == pool_id))
+            ++nonzero;
+    }
     for (const auto& l : chain_logs.items) {
         const auto log = macf::chain::parse_log(l);
         // Burns of zero liquidity change nothing and are not counted as applied.
@@ -400,7 +506,25 @@ TEST_F(ChainSyncOnNode, WebSocketDroppedMidwayMissesNoBlockAndNoLog) {
     }
     filter += "]]}]";
     const std::string logs_id = logs_ws.subscribe(filter);
-    trade_block(rng, sync);
+    // A V2 swap that is sure to log: a transfer and the pair's swap in one block.
+    rpc_->call("evm_setAutomine", "[false]");
+    {
+        const auto& pair = sync.market().pools[0];
+        const auto& st = std::get<macf::host::UniswapV2State>(pair.state);
+        const U256 amount_in = st.reserve0 / U256{100};
+        U256 out;
+        macf::dex::v2_get_amount_out(amount_in, st.reserve0, st.reserve1,
+                                     macf::dex::v2_fee_from_bps(30), out);
+        const Word transfer[] = {word_of(pair.address), word_of(amount_in)};
+        send(fixture_->trader, sync.market().tokens[pair.tokens[0]].address,
+             macf::chain::encode_call("transfer(address,uint256)", transfer));
+        const Word swap[] = {word_of(U256{}), word_of(out), word_of(fixture_->trader),
+                             word_of(U256{128}), word_of(U256{})};
+        send(fixture_->trader, pair.address,
+             macf::chain::encode_call("swap(uint256,uint256,address,bytes)", swap));
+    }
+    rpc_->call("evm_mine");
+    rpc_->call("evm_setAutomine", "[true]");
     std::size_t log_notes = 0;
     while (auto n = logs_ws.next(std::chrono::milliseconds(500))) {
         EXPECT_EQ(n->subscription, logs_id);

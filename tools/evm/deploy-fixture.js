@@ -69,11 +69,23 @@ async function main() {
     }
     pools.push({ address: pool, fee, spacing, positions });
   }
+  // Stand-ins for a Curve pool and a Balancer pool in a Vault (see MockPools.sol).
+  const mocks = path.join(__dirname, 'MockPools.sol');
+  const curveMock = compile(mocks, 'MockCurvePool');
+  const vaultMock = compile(mocks, 'MockVault');
+  const poolMock = compile(mocks, 'MockWeightedPool');
+  const curve = await rpc.deploy(owner, curveMock.bytecode, curveMock.abi,
+    [tokens[0], tokens[1], 10n ** 24n, 2n * 10n ** 24n, 200n, 4000000n]);
+  const vault = await rpc.deploy(owner, vaultMock.bytecode, vaultMock.abi);
+  const balancer = await rpc.deploy(owner, poolMock.bytecode, poolMock.abi, ['0x' + 'ab'.repeat(32), 3n * 10n ** 15n]);
+  await rpc.send(owner, vault, new Interface(vaultMock.abi).encodeFunctionData('register',
+    ['0x' + 'ab'.repeat(32), [tokens[2], tokens[3]], [5n * 10n ** 23n, 7n * 10n ** 23n]]));
   // A pool created but never initialized: followed, but it has no price to snapshot yet.
   await rpc.send(owner, v3Factory, v3FactoryIface.encodeFunctionData('createPool', [tokens[1], tokens[3], 500]));
   const fixture = {
     v2_factory: v2Factory, v3_factory: v3Factory, callee: calleeAddress, owner, trader,
     tokens, v2_pairs: pairs, v3_pools: pools,
+    curve_mock: curve, vault_mock: vault, balancer_mock: balancer, balancer_pool_id: '0x' + 'ab'.repeat(32),
     block: Number(BigInt(await rpc.call('eth_blockNumber'))),
   };
   fs.writeFileSync(out, JSON.stringify(fixture, null, 1));

@@ -56,6 +56,8 @@ class AbiReader {
     Address address(std::size_t i) const;
     /// Word `i` as a bool (0 or 1).
     bool boolean(std::size_t i) const;
+    /// A dynamic `uint256[]` whose offset is in word `i`.
+    std::vector<dex::U256> uint_array(std::size_t i) const;
     /// A dynamic `string` whose offset is in word `i`, or, when the data is a single word, a
     /// `bytes32` string padded with zeros (old tokens such as MKR return those).
     std::string string(std::size_t i) const;

@@ -40,6 +40,13 @@ struct SyncConfig {
     std::uint64_t log_chunk = 5000;  ///< blocks per eth_getLogs during discovery
     unsigned journal_depth = 64;     ///< blocks of changes kept to roll back a reorg
     std::uint64_t chain_id = 1;      ///< recorded in the market
+    /// Curve and Balancer pools to follow, with their static parameters (a snapshot: coins,
+    /// rates, weights, scaling factors). Their balances cannot be derived from their events, so
+    /// any event of theirs (Balancer: a Vault event for their pool id) makes macf read their
+    /// balances, A and fees again, in one batch, at that block.
+    Market watch;
+    /// The Balancer V2 Vault whose events concern the watched Balancer pools.
+    Address balancer_vault = *Address::parse("0xba12222222228d8ba445958a75a0704d566bf2c8");
 };
 
 /// What one applied block did.
@@ -89,9 +96,10 @@ class ChainSync {
     std::uint64_t synced_block() const noexcept { return synced_; }
     /// Pools changed since the last call (indices into market().pools), each once.
     std::vector<std::uint32_t> take_dirty();
-    /// Publishes the pools changed since the last call to `cache` (their records, which marks
-    /// them dirty for the next scoring round) and re-publishes records the cache let expire;
-    /// no RPC. Returns the number of records written.
+    /// Publishes the V2/V3 pools changed since the last call to `cache` (their records, which
+    /// marks them dirty for the next scoring round) and re-publishes records the cache let
+    /// expire; no RPC. Curve and Balancer pools have no record (the scorer reads them from the
+    /// market). Returns the number of records written.
     std::size_t publish(ReserveCache& cache);
     /// Reads `pools` (indices) again from the chain at the synced block, in batches: for pools
     /// explicitly invalidated. Returns the eth_calls made. Throws SyncError, state unchanged.
@@ -115,6 +123,11 @@ class ChainSync {
         std::size_t tokens_before;
     };
 
+    /// Reads the balances (and A, fees) of watched pools `pools` at `block`; the new states, in
+    /// order. Applies nothing.
+    std::vector<decltype(Pool::state)> read_watched(const std::vector<std::uint32_t>& pools,
+                                                    std::uint64_t block);
+    void add_watched_pools(std::uint64_t block);
     std::vector<chain::LogEntry> get_logs(std::uint64_t from, std::uint64_t to,
                                           const std::vector<Address>& addresses,
                                           const std::vector<chain::Hash32>& topics);
@@ -141,6 +154,8 @@ class ChainSync {
     std::deque<JournalEntry> journal_;
     std::vector<std::uint32_t> dirty_;
     std::vector<bool> is_dirty_;
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> watched_;  // Curve, by address
+    std::map<chain::Hash32, std::uint32_t> balancer_ids_;                     // by pool id
     std::uint64_t synced_ = 0;
     chain::Hash32 synced_hash_{};
     std::uint64_t eth_calls_ = 0;
