@@ -317,7 +317,10 @@ void ChainSync::add_watched_pools(std::uint64_t block) {
             src.kind != PoolKind::kBalancerStable) {
             continue;  // V2/V3 pools are found from their factories
         }
-        if (pool_index_.count(src.address) != 0) continue;
+        if (const auto known = pool_index_.find(src.address); known != pool_index_.end()) {
+            added.push_back(known->second);  // a second bootstrap: read it again
+            continue;
+        }
         Pool pool = src;
         pool.tokens.clear();
         for (const auto t : src.tokens) {
@@ -345,7 +348,7 @@ void ChainSync::add_watched_pools(std::uint64_t block) {
         added.push_back(index);
     }
     if (added.empty()) return;
-    const auto ids = rpc_.batch(id_calls);
+    const auto ids = id_calls.empty() ? std::vector<chain::RpcResult>{} : rpc_.batch(id_calls);
     eth_calls_ += id_calls.size();
     for (std::size_t i = 0; i < balancer.size(); ++i) {
         const auto data = result_bytes(ids[i], "getPoolId()");
