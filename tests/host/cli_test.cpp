@@ -9,25 +9,15 @@
 #include <fstream>
 
 #include "macf/host/market_json.hpp"
+#include "run_macf.hpp"
 
 namespace {
 
-struct Result {
-    int code;
-    std::string out;
-};
+using Result = macf::test::CommandResult;
 
-/// Runs `macf ARGS` through the shell, capturing stdout (stderr to `err_file` when given).
+/// Runs `macf ARGS`, capturing stdout (stderr to `err_file` when given).
 Result run(const std::string& args, const std::string& err_file = "/dev/null") {
-    const std::string cmd = std::string(MACF_BINARY) + " " + args + " 2>" + err_file;
-    FILE* p = popen(cmd.c_str(), "r");
-    Result r{-1, {}};
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    while (const std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return macf::test::run_macf(args, "2>" + err_file);
 }
 
 std::string slurp(const std::string& path) {

@@ -9,6 +9,7 @@
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/market_json.hpp"
 #include "macf/host/pool_quote.hpp"
+#include "run_macf.hpp"
 
 namespace {
 
@@ -73,21 +74,9 @@ TEST(PoolQuote, BadRequestsAreErrorsNotCrashes) {
     EXPECT_NE(big.error.find("BAL#304"), std::string::npos) << big.error;
 }
 
-struct Result {
-    int code;
-    std::string out;
-};
-
-Result run(const std::string& args) {
-    const std::string cmd = std::string(MACF_BINARY) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    Result r{-1, {}};
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    while (const std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+/// Runs `macf ARGS` with stderr merged into the capture (errors are checked too).
+macf::test::CommandResult run(const std::string& args) {
+    return macf::test::run_macf(args, "2>&1");
 }
 
 TEST(QuoteCommand, PrintsTheExactSwapAndTheStateAfter) {
