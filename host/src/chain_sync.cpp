@@ -384,9 +384,8 @@ std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
     std::vector<Address> unknown;
     std::vector<std::uint32_t> pools;
     JournalEntry base{to, {}, {}, 0, 0};
-    for (const auto& log : created) {
-        apply_log(log, base, *std::make_unique<BlockReport>());
-    }
+    BlockReport discovered;
+    for (const auto& log : created) apply_log(log, base, discovered);
     for (std::uint32_t p = 0; p < market_.pools.size(); ++p) pools.push_back(p);
     for (const auto& t : market_.tokens) unknown.push_back(t.address);
     fetch_tokens(unknown, to);
@@ -426,7 +425,7 @@ void ChainSync::apply_log(const chain::LogEntry& log, JournalEntry& entry, Block
     const auto& topics = chain::dex_topics();
     const Hash32& topic0 = log.topics.front();
     if (const FactoryConfig* f = factory_of(log.address)) {
-        std::vector<Address> unknown;  // fetched by the caller before applying
+        std::vector<Address> unknown;  // their metadata is the caller's to fetch
         Pool pool;
         pool.dex = f->dex;
         if (f->kind == PoolKind::kUniswapV2 && topic0 == topics.v2_pair_created) {

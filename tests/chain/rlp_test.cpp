@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/multiprecision/cpp_int.hpp>
-#include <fstream>
-#include <sstream>
 
+#include "../dex/test_text.hpp"
 #include "macf/chain/hex.hpp"
 #include "macf/chain/json.hpp"
 #include "macf/chain/rlp.hpp"
@@ -18,12 +17,7 @@ using macf::chain::RlpItem;
 
 const std::string kTests = std::string(MACF_SHARED_DATA) + "/ethereum-tests-rlp-tx/RLPTests/";
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using macf::test::read_text;
 
 /// The item a test's "in" describes: a string's bytes, an integer (or "#big" integer) as
 /// minimal big-endian bytes, a list of those.
