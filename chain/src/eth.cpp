@@ -58,6 +58,14 @@ std::string quantity(std::uint64_t v) {
     return "0x" + s;
 }
 
+std::string quantity(const dex::U256& v) {
+    static const char* kHex = "0123456789abcdef";
+    if (v.is_zero()) return "0x0";
+    std::string s;
+    for (dex::U256 x = v; !x.is_zero(); x = x >> 4) s.insert(s.begin(), kHex[x.w[0] & 0xf]);
+    return "0x" + s;
+}
+
 Hash32 parse_hash(std::string_view text) {
     const auto bytes = from_hex(text);
     if (!bytes || bytes->size() != 32 || text.rfind("0x", 0) != 0) {

@@ -57,8 +57,11 @@ Url parse_url(const std::string& url) {
 
 class HttpTransport final : public Transport {
   public:
-    HttpTransport(const std::string& url, const TlsOptions& tls)
-        : url_(url), parts_(parse_url(url)), ctx_(ssl::context::tls_client) {
+    HttpTransport(const std::string& url, const TlsOptions& tls, RequestHeaders headers)
+        : url_(url),
+          parts_(parse_url(url)),
+          ctx_(ssl::context::tls_client),
+          headers_(std::move(headers)) {
         if (parts_.tls) {
             ctx_.set_verify_mode(ssl::verify_peer);
             if (tls.ca_file.empty()) {
@@ -154,6 +157,8 @@ class HttpTransport final : public Transport {
         req.set(http::field::host, parts_.host + ":" + parts_.port);
         req.set(http::field::content_type, "application/json");
         req.set(http::field::user_agent, "macf");
+        if (headers_)
+            for (const auto& [name, value] : headers_(body)) req.set(name, value);
         req.keep_alive(true);
         req.body() = body;
         req.prepare_payload();
@@ -187,12 +192,18 @@ class HttpTransport final : public Transport {
     ssl::context ctx_;
     std::optional<beast::tcp_stream> plain_;
     std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
+    RequestHeaders headers_;
 };
 
 }  // namespace
 
 std::unique_ptr<Transport> make_http_transport(const std::string& url, const TlsOptions& tls) {
-    return std::make_unique<HttpTransport>(url, tls);
+    return std::make_unique<HttpTransport>(url, tls, RequestHeaders{});
+}
+
+std::unique_ptr<Transport> make_http_transport(const std::string& url, const TlsOptions& tls,
+                                               RequestHeaders headers) {
+    return std::make_unique<HttpTransport>(url, tls, std::move(headers));
 }
 
 }  // namespace macf::chain

@@ -8,8 +8,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -25,8 +27,17 @@ struct FakeReply {
 class FakeEndpoint {
   public:
     using Handler = std::function<FakeReply(const std::string& request_body)>;
+    /// Request headers, lower-case name → value.
+    using Headers = std::map<std::string, std::string>;
+    using HeaderHandler =
+        std::function<FakeReply(const std::string& request_body, const Headers& headers)>;
 
     explicit FakeEndpoint(Handler handler)
+        : FakeEndpoint(
+              HeaderHandler([h = std::move(handler)](const std::string& body, const Headers&) {
+                  return h(body);
+              })) {}
+    explicit FakeEndpoint(HeaderHandler handler)
         : handler_(std::move(handler)),
           acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
         thread_ = std::thread([this] { serve(); });
@@ -58,7 +69,14 @@ class FakeEndpoint {
                 http::read(socket, buffer, req, ec);
                 if (ec) break;
                 ++requests_;
-                const FakeReply reply = handler_(req.body());
+                Headers headers;
+                for (const auto& field : req) {
+                    std::string name(field.name_string());
+                    for (auto& c : name)
+                        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                    headers[name] = std::string(field.value());
+                }
+                const FakeReply reply = handler_(req.body(), headers);
                 if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
                 if (reply.drop) break;
                 http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
@@ -73,7 +91,7 @@ class FakeEndpoint {
         }
     }
 
-    Handler handler_;
+    HeaderHandler handler_;
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::thread thread_;

@@ -23,6 +23,8 @@ dex::U256 parse_quantity(std::string_view text);
 std::uint64_t parse_quantity_u64(std::string_view text);
 /// `v` as a hex quantity ("0x0", "0x1a").
 std::string quantity(std::uint64_t v);
+/// `v` as a hex quantity, up to 256 bits.
+std::string quantity(const dex::U256& v);
 /// A 32-byte hash ("0x" + 64 hex digits).
 Hash32 parse_hash(std::string_view text);
 /// `h` as "0x…" hex.

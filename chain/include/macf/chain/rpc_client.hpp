@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "macf/chain/json.hpp"
@@ -77,6 +78,13 @@ struct TlsOptions {
 /// reopened after an error. HTTPS verifies the certificate chain and the host name. Throws
 /// std::invalid_argument for a URL that is not http(s)://HOST[:PORT][/PATH].
 std::unique_ptr<Transport> make_http_transport(const std::string& url, const TlsOptions& tls = {});
+
+/// Extra HTTP headers for a request body (a relay's signature header); name → value pairs.
+using RequestHeaders =
+    std::function<std::vector<std::pair<std::string, std::string>>(const std::string& body)>;
+/// An HTTP(S) transport that adds `headers(body)` to every request.
+std::unique_ptr<Transport> make_http_transport(const std::string& url, const TlsOptions& tls,
+                                               RequestHeaders headers);
 
 /// Timeouts and retries.
 struct RpcOptions {
