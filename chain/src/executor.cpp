@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/chain/executor.hpp"
 
+#include <cctype>
 #include <thread>
 
 #include "macf/chain/abi.hpp"
@@ -19,19 +20,23 @@ std::string call_object(const Address& from, const Address& to,
            to_hex(data) + R"("})";
 }
 
-/// The first "0x…" hex run in an error's data (geth puts the revert data there as a string,
-/// Hardhat inside an object).
-std::string revert_data_of(const RpcError& e) {
-    const std::string& d = e.data();
-    const auto at = d.find("\"0x");
-    if (at == std::string::npos) return {};
-    const auto end = d.find('"', at + 1);
-    return d.substr(at + 1, end - at - 1);
+/// The first "0x" run of at least 8 hex digits (a selector and more) in `text`.
+std::string hex_run(std::string_view text) {
+    for (std::size_t at = text.find("0x"); at != std::string_view::npos;
+         at = text.find("0x", at + 2)) {
+        std::size_t end = at + 2;
+        while (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end]))) ++end;
+        if (end - at - 2 >= 8 && (end - at) % 2 == 0) return std::string(text.substr(at, end - at));
+    }
+    return {};
 }
 
+/// The revert of a failed eth_call: geth puts its data in the error's data, Hardhat sometimes
+/// only in the message ("… return data: 0x…").
 std::string reason_of(const RpcError& e) {
-    const std::string data = revert_data_of(e);
-    if (data.size() >= 10) return decode_revert(data);
+    std::string data = hex_run(e.data());
+    if (data.empty()) data = hex_run(e.message());
+    if (!data.empty()) return decode_revert(data);
     return e.message();
 }
 
@@ -50,6 +55,9 @@ std::string decode_revert(std::string_view data_hex) {
                    dex::to_string(args.uint(1)) + ")";
         if (sel == selector("PartialFill(uint256,uint256)"))
             return "PartialFill(used " + dex::to_string(args.uint(0)) + " of " +
+                   dex::to_string(args.uint(1)) + ")";
+        if (sel == selector("CannotRepay(uint256,uint256)"))
+            return "CannotRepay(balance " + dex::to_string(args.uint(0)) + ", owed " +
                    dex::to_string(args.uint(1)) + ")";
         if (sel == selector("NotOwner()")) return "NotOwner()";
         if (sel == selector("UnexpectedCallback()")) return "UnexpectedCallback()";

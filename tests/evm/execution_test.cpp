@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: Apache-2.0
+// Execution on a real node (Hardhat, the unmodified Uniswap V2/V3 bytecode, macf's executor
+// contract; tools/evm/deploy-execution.js plants two dislocations across a V2 pair and a V3
+// pool). macf reads the chain, finds the cycles, and:
+//  - raw transactions it signs are accepted; a wrong chain id, a used nonce and a high s are
+//    refused with the node's message;
+//  - executes the W/A dislocation in one transaction, borrowing from the cheapest source (a
+//    V3 pool's flash), and the owner's W balance grows by exactly the predicted profit while
+//    its ether pays exactly gasUsed × effectiveGasPrice; re-planted, it executes again with a
+//    V2 flash swap;
+//  - a competitor's swap mined before ours in the same block makes ours revert: no W lost,
+//    the failure alerted and counted; the stale opportunity then is not sent at all.
+// Run by ctest under tools/evm/with-node.sh; skips without MACF_RPC_URL and the fixture.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "../chain/fake_endpoint.hpp"
+#include "macf/chain/abi.hpp"
+#include "macf/chain/eth.hpp"
+#include "macf/chain/hex.hpp"
+#include "macf/dex/u256_text.hpp"
+#include "macf/host/chain_sync.hpp"
+#include "macf/host/coordinator.hpp"
+#include "macf/host/cycle_set.hpp"
+#include "macf/host/token_graph.hpp"
+#include "macf/host/trade_executor.hpp"
+
+namespace {
+
+using macf::chain::Address;
+using macf::dex::U256;
+using macf::host::TradeStatus;
+
+// Hardhat's account #2, the executor's owner in the fixture (a well-known test key).
+constexpr const char* kOwnerKey =
+    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
+Address addr(const std::string& s) { return *Address::parse(s); }
+
+struct Fixture {
+    Address v2_factory, v3_factory, callee, trader, owner, executor;
+    Address w, a, b, c;
+    Address pair_wa, pair_wb, pair_wc, pool_wa, pool_wb, pool_wc;
+};
+
+std::optional<Fixture> load_fixture() {
+    const char* path = std::getenv("MACF_EVM_FIXTURE");
+    if (path == nullptr || std::getenv("MACF_RPC_URL") == nullptr) return std::nullopt;
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto j = macf::chain::json::parse(ss.str());
+    Fixture f;
+    const auto get = [&](const char* a, const char* b = nullptr) {
+        const auto* v = j.find(a);
+        return addr(b == nullptr ? v->text : v->find(b)->text);
+    };
+    f.v2_factory = get("v2_factory");
+    f.v3_factory = get("v3_factory");
+    f.callee = get("callee");
+    f.trader = get("trader");
+    f.owner = get("owner");
+    f.executor = get("executor");
+    f.w = get("tokens", "W");
+    f.a = get("tokens", "A");
+    f.b = get("tokens", "B");
+    f.c = get("tokens", "C");
+    f.pair_wa = get("v2_pairs", "WA");
+    f.pair_wb = get("v2_pairs", "WB");
+    f.pair_wc = get("v2_pairs", "WC");
+    f.pool_wa = get("v3_pools", "WA");
+    f.pool_wb = get("v3_pools", "WB");
+    f.pool_wc = get("v3_pools", "WC");
+    return f;
+}
+
+/// The alerts a local webhook receiver got.
+struct AlertLog {
+    std::mutex m;
+    std::vector<std::string> events;
+    std::vector<std::string> texts;
+};
+
+class ExecutionOnNode : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        fixture_ = load_fixture();
+        if (!fixture_) {
+            GTEST_SKIP() << "needs a node: run by ctest under tools/evm/with-node.sh with "
+                            "MACF_EVM_FIXTURE from tools/evm/deploy-execution.js";
+        }
+        rpc_ = std::make_unique<macf::chain::RpcClient>(
+            macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+        key_.emplace(std::move(*macf::chain::PrivateKey::from_hex(kOwnerKey)));
+        ASSERT_EQ(key_->address(), fixture_->owner);
+        chain_id_ = macf::chain::parse_quantity_u64(rpc_->call("eth_chainId").text);
+        nonces_ = std::make_unique<macf::chain::NonceManager>([this] {
+            return macf::chain::parse_quantity_u64(
+                rpc_->call("eth_getTransactionCount",
+                           "[\"" + fixture_->owner.to_hex() + "\",\"pending\"]")
+                    .text);
+        });
+        macf::chain::ExecutorOptions options;
+        options.chain_id = chain_id_;
+        options.receipt_timeout = std::chrono::seconds(60);
+        options.receipt_poll = std::chrono::milliseconds(50);
+        client_ = std::make_unique<macf::chain::ExecutorClient>(*rpc_, *key_, fixture_->executor,
+                                                                *nonces_, options);
+    }
+
+    U256 token_balance(const Address& token, const Address& who) {
+        const macf::chain::Word arg[] = {macf::chain::word_of(who)};
+        const auto r =
+            rpc_->call("eth_call", "[{\"to\":\"" + token.to_hex() + "\",\"data\":\"" +
+                                       macf::chain::encode_call("balanceOf(address)", arg) +
+                                       "\"},\"latest\"]");
+        return macf::chain::AbiReader(*macf::chain::from_hex(r.text)).uint(0);
+    }
+    U256 ether_balance(const Address& who) {
+        return macf::chain::parse_quantity(
+            rpc_->call("eth_getBalance", "[\"" + who.to_hex() + "\",\"latest\"]").text);
+    }
+
+    /// The market as macf reads it from the chain now.
+    macf::host::Market market_now() {
+        macf::host::SyncConfig config;
+        config.factories = {
+            {fixture_->v2_factory, macf::host::PoolKind::kUniswapV2, 30, "uniswap_v2"},
+            {fixture_->v3_factory, macf::host::PoolKind::kUniswapV3, 0, "uniswap_v3"}};
+        config.chain_id = chain_id_;
+        macf::host::ChainSync sync(*rpc_, config);
+        sync.bootstrap();
+        return sync.market();
+    }
+
+    /// The best opportunity through `v2` and `v3` (W → … → W), as macf's scan finds it.
+    std::optional<macf::host::Opportunity> find(const macf::host::Market& m, const Address& v2,
+                                                const Address& v3, macf::host::CostModel& costs) {
+        costs.native_token = *m.find_token(fixture_->w);
+        costs.gas_price_wei = 2'000'000'000;
+        const macf::host::TokenGraph graph(m, {});
+        const std::uint32_t base[] = {costs.native_token};
+        const auto cycles = macf::host::enumerate_cycles(graph, base, 3);
+        macf::host::CoordinatorConfig cfg;
+        cfg.mode = macf::host::Mode::kSequential;
+        macf::host::MacfCoordinator coord(cfg);
+        const auto result = coord.scan({m, graph, cycles, nullptr, costs, U256{}});
+        for (const auto& o : result.opportunities) {
+            std::set<Address> used;
+            for (const auto& h : o.hops) used.insert(m.pools[h.pool].address);
+            if (used == std::set<Address>{v2, v3}) return o;
+        }
+        return std::nullopt;
+    }
+
+    std::vector<macf::chain::FlashSource> sources(bool with_v3) {
+        std::vector<macf::chain::FlashSource> out;
+        // A V2 pair can lend all but one wei of its reserve; a V3 pool its whole balance.
+        out.push_back({macf::chain::FlashSourceKind::uniswap_v2, fixture_->pair_wc, U256{30},
+                       token_balance(fixture_->w, fixture_->pair_wc) - U256{1}});
+        if (with_v3)
+            out.push_back({macf::chain::FlashSourceKind::uniswap_v3, fixture_->pool_wc, U256{500},
+                           token_balance(fixture_->w, fixture_->pool_wc)});
+        return out;
+    }
+
+    void send_from(const Address& from, const Address& to, const std::string& data,
+                   const std::string& tip = "0x3b9aca00") {
+        rpc_->call("eth_sendTransaction",
+                   "[{\"from\":\"" + from.to_hex() + "\",\"to\":\"" + to.to_hex() +
+                       "\",\"data\":\"" + data +
+                       "\",\"gas\":\"0x1c9c380\",\"maxPriorityFeePerGas\":\"" + tip +
+                       "\",\"maxFeePerGas\":\"0x174876e800\"}]");
+    }
+
+    /// A swap by the trader through the V3 callee: `amount` of token0 → token1 or back.
+    std::string callee_swap(const Address& pool, bool zero_for_one, const U256& amount) {
+        using macf::chain::word_of;
+        const U256 limit =
+            zero_for_one ? U256{4295128740ULL} : macf::dex::max_sqrt_ratio() - U256{1};
+        const macf::chain::Word args[] = {word_of(pool), word_of(zero_for_one), word_of(amount),
+                                          word_of(limit)};
+        return macf::chain::encode_call("swap(address,bool,int256,uint160)", args);
+    }
+
+    std::optional<Fixture> fixture_;
+    std::unique_ptr<macf::chain::RpcClient> rpc_;
+    std::optional<macf::chain::PrivateKey> key_;
+    std::uint64_t chain_id_ = 0;
+    std::unique_ptr<macf::chain::NonceManager> nonces_;
+    std::unique_ptr<macf::chain::ExecutorClient> client_;
+};
+
+TEST_F(ExecutionOnNode, RawTransactionsSignedByMacf) {
+    const auto fees = client_->fees();
+    const auto base_tx = [&](macf::chain::TxType type) {
+        macf::chain::Transaction tx;
+        tx.type = type;
+        tx.chain_id = chain_id_;
+        tx.nonce = nonces_->acquire();
+        tx.gas_limit = 21000;
+        tx.to = fixture_->trader;
+        tx.value = U256{1};
+        if (type == macf::chain::TxType::dynamic_fee) {
+            tx.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
+            tx.max_fee_per_gas = fees.max_fee_per_gas;
+        } else {
+            tx.gas_price = fees.max_fee_per_gas;
+        }
+        return tx;
+    };
+    const auto send_raw = [&](const macf::chain::SignedTransaction& stx) {
+        return rpc_->call(
+            "eth_sendRawTransaction",
+            "[\"" + macf::chain::to_hex(macf::chain::encode_transaction(stx)) + "\"]");
+    };
+    const auto node_error = [&](const macf::chain::SignedTransaction& stx) -> std::string {
+        try {
+            send_raw(stx);
+        } catch (const macf::chain::RpcError& e) {
+            return e.message();
+        }
+        return "accepted";
+    };
+    // Accepted: an EIP-1559 and an EIP-155 legacy transaction, each mined with our hash.
+    for (const auto type : {macf::chain::TxType::dynamic_fee, macf::chain::TxType::legacy}) {
+        const auto tx = base_tx(type);
+        const auto stx = macf::chain::sign_transaction(tx, *key_);
+        const auto hash = send_raw(stx);
+        nonces_->sent(tx.nonce);
+        EXPECT_EQ(hash.text, macf::chain::hash_hex(macf::chain::transaction_hash(stx)));
+        const auto receipt = client_->wait(macf::chain::parse_hash(hash.text), tx.nonce);
+        ASSERT_TRUE(receipt.has_value());
+        EXPECT_TRUE(receipt->success);
+    }
+    // A wrong chain id.
+    auto tx = base_tx(macf::chain::TxType::dynamic_fee);
+    tx.chain_id = 1;
+    std::string err = node_error(macf::chain::sign_transaction(tx, *key_));
+    std::cout << "wrong chain id: " << err << "\n";
+    EXPECT_NE(err, "accepted");
+    EXPECT_NE(err.find("chain"), std::string::npos) << err;
+    // A used nonce.
+    tx.chain_id = chain_id_;
+    const std::uint64_t fresh = tx.nonce;
+    tx.nonce = fresh - 1;
+    err = node_error(macf::chain::sign_transaction(tx, *key_));
+    std::cout << "used nonce: " << err << "\n";
+    EXPECT_EQ(macf::chain::classify_nonce_error(err), macf::chain::NonceFault::too_low) << err;
+    // A high s: the same signature's twin (n − s, other parity) recovers the same sender but
+    // is invalid since EIP-2.
+    tx.nonce = fresh;
+    auto stx = macf::chain::sign_transaction(tx, *key_);
+    stx.signature.s = macf::chain::secp256k1_order() - stx.signature.s;
+    stx.signature.y_parity ^= 1;
+    EXPECT_EQ(macf::chain::recover_signer(macf::chain::signing_hash(stx.tx), stx.signature),
+              fixture_->owner);
+    err = node_error(stx);
+    std::cout << "high s: " << err << "\n";
+    EXPECT_NE(err, "accepted");
+    nonces_->release(fresh);
+}
+
+TEST_F(ExecutionOnNode, ContractGuardsItsOwnerItsMinimumAndSweeps) {
+    const auto m = market_now();
+    macf::host::CostModel costs;
+    const auto opp = find(m, fixture_->pair_wa, fixture_->pool_wa, costs);
+    ASSERT_TRUE(opp.has_value());
+    std::string why;
+    auto plan = macf::host::plan_for(m, *opp, sources(true)[1], why);
+    ASSERT_TRUE(plan.has_value()) << why;
+    // The contract computes exactly the predicted profit: one wei more is refused.
+    auto sim = client_->simulate(*plan);
+    ASSERT_TRUE(sim.ok) << sim.revert_reason;
+    EXPECT_EQ(sim.profit, plan->min_profit);
+    plan->min_profit = plan->min_profit + U256{1};
+    sim = client_->simulate(*plan);
+    EXPECT_FALSE(sim.ok);
+    EXPECT_EQ(sim.revert_reason, "ProfitBelowMinimum(profit " +
+                                     macf::dex::to_string(plan->min_profit - U256{1}) +
+                                     ", minimum " + macf::dex::to_string(plan->min_profit) + ")");
+    // Only the owner may call it.
+    const auto data = macf::chain::to_hex(macf::chain::execute_calldata(*plan));
+    try {
+        rpc_->call("eth_call", "[{\"from\":\"" + fixture_->trader.to_hex() + "\",\"to\":\"" +
+                                   fixture_->executor.to_hex() + "\",\"data\":\"" + data +
+                                   "\"},\"latest\"]");
+        ADD_FAILURE() << "a stranger could call execute";
+    } catch (const macf::chain::RpcError& e) {
+        EXPECT_NE(e.message().find(macf::chain::to_hex(macf::chain::selector("NotOwner()"))),
+                  std::string::npos)
+            << e.message();
+    }
+    // Tokens sent to it by mistake go back to the owner with sweep.
+    const U256 five = U256{5} * U256{1000000000000000000ULL};
+    const macf::chain::Word transfer_args[] = {macf::chain::word_of(fixture_->executor),
+                                               macf::chain::word_of(five)};
+    send_from(fixture_->trader, fixture_->w,
+              macf::chain::encode_call("transfer(address,uint256)", transfer_args));
+    const U256 before = token_balance(fixture_->w, fixture_->owner);
+    const macf::chain::Word sweep_args[] = {macf::chain::word_of(fixture_->w)};
+    const auto sweep =
+        *macf::chain::from_hex(macf::chain::encode_call("sweep(address)", sweep_args));
+    const auto sent = client_->send_call(fixture_->executor, sweep, 100000, client_->fees());
+    ASSERT_FALSE(sent.error.has_value()) << sent.error->message;
+    ASSERT_TRUE(client_->wait(*sent.hash, sent.nonce)->success);
+    EXPECT_EQ(token_balance(fixture_->w, fixture_->owner) - before, five);
+    EXPECT_TRUE(token_balance(fixture_->w, fixture_->executor).is_zero());
+}
+
+TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfit) {
+    AlertLog alerts;
+    macf::test::FakeEndpoint receiver([&](const std::string& body) {
+        const auto j = macf::chain::json::parse(body);
+        std::lock_guard lock(alerts.m);
+        alerts.events.push_back(j.find("event")->text);
+        alerts.texts.push_back(j.find("text")->text);
+        return macf::test::FakeReply{200, "ok"};
+    });
+    macf::chain::AlertWebhook webhook(receiver.url());
+    macf::host::RiskLimits limits;
+    limits.max_trade_wei = U256{1000} * U256{1000000000000000000ULL};
+    macf::host::RiskManager risk(limits);
+    macf::host::TradeExecutor executor(*client_, risk, &webhook, {});
+
+    for (int round = 0; round < 2; ++round) {
+        SCOPED_TRACE(round == 0 ? "V3 flash" : "V2 flash swap");
+        const auto m = market_now();
+        macf::host::CostModel costs;
+        const auto opp = find(m, fixture_->pair_wa, fixture_->pool_wa, costs);
+        ASSERT_TRUE(opp.has_value()) << "macf did not find the planted W/A dislocation";
+        const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
+        const U256 w_before = token_balance(fixture_->w, fixture_->owner);
+        const U256 eth_before = ether_balance(fixture_->owner);
+        const auto srcs = sources(round == 0);
+        const auto out = executor.execute(m, *opp, srcs, gas);
+        ASSERT_EQ(out.status, TradeStatus::executed) << out.reason;
+        EXPECT_EQ(out.plan->source.kind, round == 0 ? macf::chain::FlashSourceKind::uniswap_v3
+                                                    : macf::chain::FlashSourceKind::uniswap_v2);
+        EXPECT_EQ(out.simulation.profit, out.predicted_profit);
+        EXPECT_EQ(out.predicted_profit,
+                  opp->output - opp->input - *macf::chain::flash_fee(out.plan->source, opp->input));
+        const U256 w_after = token_balance(fixture_->w, fixture_->owner);
+        const U256 eth_after = ether_balance(fixture_->owner);
+        EXPECT_EQ(w_after - w_before, out.predicted_profit);  // to the wei
+        EXPECT_EQ(eth_before - eth_after, out.receipt->fee_paid());
+        EXPECT_TRUE(token_balance(fixture_->w, fixture_->executor).is_zero());
+        std::cout << "executed (" << macf::chain::to_string(out.plan->source.kind) << "): input "
+                  << macf::dex::to_string(opp->input) << " W, predicted profit "
+                  << macf::dex::to_string(out.predicted_profit) << ", realized "
+                  << macf::dex::to_string(w_after - w_before) << ", gas used "
+                  << out.receipt->gas_used << "\n";
+        if (round == 0) {
+            // Plant the dislocation again: the trader pushes the V3 pool's price back up.
+            const bool w_is_0 = fixture_->w < fixture_->a;
+            send_from(
+                fixture_->trader, fixture_->callee,
+                callee_swap(fixture_->pool_wa, !w_is_0, U256{300} * U256{1000000000000000000ULL}));
+        }
+    }
+    ASSERT_TRUE(webhook.flush(std::chrono::seconds(10)));
+    std::lock_guard lock(alerts.m);
+    ASSERT_EQ(alerts.events.size(), 2U);
+    EXPECT_EQ(alerts.events[0], "executed");
+    EXPECT_EQ(executor.count(TradeStatus::executed), 2U);
+}
+
+TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
+    AlertLog alerts;
+    macf::test::FakeEndpoint receiver([&](const std::string& body) {
+        const auto j = macf::chain::json::parse(body);
+        std::lock_guard lock(alerts.m);
+        alerts.events.push_back(j.find("event")->text);
+        alerts.texts.push_back(j.find("text")->text);
+        return macf::test::FakeReply{200, "ok"};
+    });
+    macf::chain::AlertWebhook webhook(receiver.url());
+    macf::host::RiskLimits limits;
+    limits.breaker_failures = 5;
+    macf::host::RiskManager risk(limits);
+    macf::host::TradeExecutor executor(*client_, risk, &webhook, {});
+
+    const auto m = market_now();
+    macf::host::CostModel costs;
+    const auto opp = find(m, fixture_->pair_wb, fixture_->pool_wb, costs);
+    ASSERT_TRUE(opp.has_value()) << "macf did not find the planted W/B dislocation";
+    const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
+    const U256 w_before = token_balance(fixture_->w, fixture_->owner);
+    const U256 eth_before = ether_balance(fixture_->owner);
+    const auto srcs = sources(true);
+
+    // Blocks are mined by hand now. Ours goes into the pool first (a 1 gwei tip); then the
+    // competitor sees it and swaps through the V3 pool the way our cycle does with a 100 gwei
+    // tip, so the block puts the competitor's swap first.
+    rpc_->call("evm_setAutomine", "[false]");
+    bool zero_for_one = false;
+    for (const auto& h : opp->hops)
+        if (m.pools[h.pool].address == fixture_->pool_wb)
+            zero_for_one = m.tokens[h.token_in].address < m.tokens[h.token_out].address;
+    macf::host::TradeOutcome out;
+    std::thread ours([&] { out = executor.execute(m, *opp, srcs, gas); });
+    for (int i = 0; i < 600 && nonces_->pending().empty(); ++i)  // bounded: 30 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    send_from(
+        fixture_->trader, fixture_->callee,
+        callee_swap(fixture_->pool_wb, zero_for_one, U256{400} * U256{1000000000000000000ULL}),
+        "0x174876e800");
+    rpc_->call("evm_mine");
+    ours.join();
+    rpc_->call("evm_setAutomine", "[true]");
+    ASSERT_EQ(out.status, TradeStatus::reverted) << out.reason;
+    ASSERT_TRUE(out.receipt.has_value());
+    EXPECT_EQ(token_balance(fixture_->w, fixture_->owner), w_before);                 // no W lost
+    EXPECT_EQ(eth_before - ether_balance(fixture_->owner), out.receipt->fee_paid());  // only gas
+    EXPECT_EQ(risk.counters().failed, 1U);
+    EXPECT_EQ(executor.count(TradeStatus::reverted), 1U);
+
+    // The same (now stale) opportunity again: the simulation reverts, nothing is sent.
+    const std::uint64_t nonce_before = nonces_->next_new();
+    const auto again = executor.execute(m, *opp, srcs, gas);
+    EXPECT_EQ(again.status, TradeStatus::not_sent);
+    EXPECT_NE(again.reason.find("CannotRepay"), std::string::npos) << again.reason;
+    std::cout << "stale opportunity: " << again.reason << "\n";
+    EXPECT_FALSE(again.tx.has_value());
+    EXPECT_EQ(nonces_->next_new(), nonce_before);
+    EXPECT_EQ(executor.count(TradeStatus::not_sent), 1U);
+
+    ASSERT_TRUE(webhook.flush(std::chrono::seconds(10)));
+    std::lock_guard lock(alerts.m);
+    ASSERT_EQ(alerts.events.size(), 2U);
+    EXPECT_EQ(alerts.events[0], "failed");
+    EXPECT_EQ(alerts.events[1], "failed");
+    EXPECT_NE(alerts.texts[0].find("reverted"), std::string::npos) << alerts.texts[0];
+}
+
+}  // namespace
