@@ -12,23 +12,22 @@ pragma solidity 0.8.26;
 // token out (20) | fee (2: V2 fee in basis points, e.g. 30; unused for V3).
 
 interface IERC20 {
-    function balanceOf(address) external view returns(uint256);
-    function transfer(address, uint256) external returns(bool);
-    function approve(address, uint256) external returns(bool);
+    function balanceOf(address) external view returns (uint256);
+    function transfer(address, uint256) external returns (bool);
+    function approve(address, uint256) external returns (bool);
 }
 
 interface IUniswapV2Pair {
-    function getReserves() external view returns(uint112, uint112, uint32);
-    function token0() external view returns(address);
+    function getReserves() external view returns (uint112, uint112, uint32);
+    function token0() external view returns (address);
     function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes calldata data) external;
 }
 
 interface IUniswapV3Pool {
-    function token0() external view returns(address);
-    function swap(address recipient, bool zeroForOne, int256 amountSpecified,
-                  uint160 sqrtPriceLimitX96, bytes calldata data) external returns(int256, int256);
-    function flash(address recipient, uint256 amount0, uint256 amount1,
-                   bytes calldata data) external;
+    function token0() external view returns (address);
+    function swap(address recipient, bool zeroForOne, int256 amountSpecified, uint160 sqrtPriceLimitX96,
+                  bytes calldata data) external returns (int256, int256);
+    function flash(address recipient, uint256 amount0, uint256 amount1, bytes calldata data) external;
 }
 
 interface IBalancerVault {
@@ -50,8 +49,7 @@ contract MacfExecutor {
     uint8 internal constant HOP_V3 = 1;
     uint256 internal constant HOP_BYTES = 43;
     uint160 internal constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
-    uint160 internal constant MAX_SQRT_RATIO_MINUS_ONE =
-        1461446703485210103287273052203988822378723970341;
+    uint160 internal constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
 
     // Transient slots: the lender whose callback is expected, the V3 pool whose swap callback
     // is expected (both cleared by the end of the transaction).
@@ -67,7 +65,9 @@ contract MacfExecutor {
     error PartialFill(uint256 used, uint256 amountIn);
     error CannotRepay(uint256 balance, uint256 owed);
 
-    constructor() { owner = msg.sender; }
+    constructor() {
+        owner = msg.sender;
+    }
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner();
@@ -78,10 +78,8 @@ contract MacfExecutor {
     /// lender's fee in basis points), runs the hops, repays, and sends the profit to the
     /// owner; reverts unless the profit is at least `minProfit` (token units, wei).
     function execute(uint8 source, address lender, uint256 lenderFee, address token, uint256 amount,
-                     uint256 minProfit, bytes calldata hops) external onlyOwner
-    returns(uint256 profit) {
-        if (hops.length == 0 || hops.length % HOP_BYTES != 0 || hops.length / HOP_BYTES > 4)
-            revert BadRoute();
+                     uint256 minProfit, bytes calldata hops) external onlyOwner returns (uint256 profit) {
+        if (hops.length == 0 || hops.length % HOP_BYTES != 0 || hops.length / HOP_BYTES > 4) revert BadRoute();
         uint256 before = IERC20(token).balanceOf(address(this));
         bytes memory data = abi.encode(token, amount, lenderFee, hops);
         _expect(LENDER_SLOT, lender);
@@ -128,8 +126,7 @@ contract MacfExecutor {
 
     function uniswapV3FlashCallback(uint256 fee0, uint256 fee1, bytes calldata data) external {
         _checkLender(address(this));
-        (address token, uint256 amount, , bytes memory hops) =
-            abi.decode(data, (address, uint256, uint256, bytes));
+        (address token, uint256 amount,, bytes memory hops) = abi.decode(data, (address, uint256, uint256, bytes));
         _run(token, amount, hops);
         _repay(token, msg.sender, amount + fee0 + fee1);
     }
@@ -137,18 +134,15 @@ contract MacfExecutor {
     function receiveFlashLoan(address[] calldata, uint256[] calldata, uint256[] calldata feeAmounts,
                               bytes calldata data) external {
         _checkLender(address(this));
-        (address token, uint256 amount, , bytes memory hops) =
-            abi.decode(data, (address, uint256, uint256, bytes));
+        (address token, uint256 amount,, bytes memory hops) = abi.decode(data, (address, uint256, uint256, bytes));
         _run(token, amount, hops);
         _repay(token, msg.sender, amount + feeAmounts[0]);
     }
 
-    function executeOperation(address, uint256, uint256 premium, address initiator,
-                              bytes calldata data) external
-    returns(bool) {
+    function executeOperation(address, uint256, uint256 premium, address initiator, bytes calldata data)
+        external returns (bool) {
         _checkLender(initiator);
-        (address token, uint256 amount, , bytes memory hops) =
-            abi.decode(data, (address, uint256, uint256, bytes));
+        (address token, uint256 amount,, bytes memory hops) = abi.decode(data, (address, uint256, uint256, bytes));
         _run(token, amount, hops);
         uint256 owed = amount + premium;
         uint256 balance = IERC20(token).balanceOf(address(this));
@@ -157,8 +151,7 @@ contract MacfExecutor {
         return true;
     }
 
-    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data)
-        external {
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external {
         if (msg.sender != _load(POOL_SLOT)) revert UnexpectedCallback();
         address tokenIn = abi.decode(data, (address));
         uint256 owed = uint256(amount0Delta > 0 ? amount0Delta : amount1Delta);
@@ -168,8 +161,7 @@ contract MacfExecutor {
     // ---- internals ----
 
     /// Runs the hops from `amountIn` of `token`; returns what the last hop paid out.
-    function _run(address token, uint256 amountIn, bytes memory hops) internal returns(
-        uint256 amount) {
+    function _run(address token, uint256 amountIn, bytes memory hops) internal returns (uint256 amount) {
         amount = amountIn;
         address tokenIn = token;
         uint256 n = hops.length / HOP_BYTES;
@@ -191,26 +183,22 @@ contract MacfExecutor {
         if (tokenIn != token) revert BadRoute();
     }
 
-    function _swapV2(address pair, address tokenIn, address tokenOut, uint256 amountIn,
-                     uint256 feeBps) internal
-    returns(uint256 amountOut) {
-        (uint112 r0, uint112 r1, ) = IUniswapV2Pair(pair).getReserves();
+    function _swapV2(address pair, address tokenIn, address tokenOut, uint256 amountIn, uint256 feeBps)
+        internal returns (uint256 amountOut) {
+        (uint112 r0, uint112 r1,) = IUniswapV2Pair(pair).getReserves();
         bool zeroForOne = tokenIn < tokenOut;
-        (uint256 reserveIn, uint256 reserveOut) =
-            zeroForOne ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
+        (uint256 reserveIn, uint256 reserveOut) = zeroForOne ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
         uint256 inWithFee = amountIn * (10000 - feeBps);
         amountOut = inWithFee * reserveOut / (reserveIn * 10000 + inWithFee);
         _transfer(tokenIn, pair, amountIn);
-        IUniswapV2Pair(pair).swap(zeroForOne ? 0 : amountOut, zeroForOne ? amountOut : 0,
-                                  address(this), "");
+        IUniswapV2Pair(pair).swap(zeroForOne ? 0 : amountOut, zeroForOne ? amountOut : 0, address(this), "");
     }
 
-    function _swapV3(address pool, address tokenIn, address tokenOut, uint256 amountIn) internal
-    returns(uint256 amountOut) {
+    function _swapV3(address pool, address tokenIn, address tokenOut, uint256 amountIn)
+        internal returns (uint256 amountOut) {
         bool zeroForOne = tokenIn < tokenOut;
         _expect(POOL_SLOT, pool);
-        (int256 a0, int256 a1) = IUniswapV3Pool(pool).swap(
-            address(this), zeroForOne, int256(amountIn),
+        (int256 a0, int256 a1) = IUniswapV3Pool(pool).swap(address(this), zeroForOne, int256(amountIn),
             zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE, abi.encode(tokenIn));
         _expect(POOL_SLOT, address(0));
         uint256 used = uint256(zeroForOne ? a0 : a1);
@@ -226,31 +214,29 @@ contract MacfExecutor {
     }
 
     function _checkLender(address initiator) internal view {
-        if (msg.sender != _load(LENDER_SLOT) || initiator != address(this))
-            revert UnexpectedCallback();
+        if (msg.sender != _load(LENDER_SLOT) || initiator != address(this)) revert UnexpectedCallback();
     }
 
     function _transfer(address token, address to, uint256 amount) internal {
-        (bool ok, bytes memory ret) =
-            token.call(abi.encodeWithSelector(IERC20.transfer.selector, to, amount));
+        (bool ok, bytes memory ret) = token.call(abi.encodeWithSelector(IERC20.transfer.selector, to, amount));
         require(ok && (ret.length == 0 || abi.decode(ret, (bool))), "transfer failed");
     }
 
-    function _address(bytes memory b, uint256 at) internal pure returns(address a) {
+    function _address(bytes memory b, uint256 at) internal pure returns (address a) {
         assembly {
-        a:
-            = shr(96, mload(add(add(b, 32), at)))
+            a := shr(96, mload(add(add(b, 32), at)))
         }
     }
 
     function _expect(uint256 slot, address value) internal {
-        assembly { tstore(slot, value) }
+        assembly {
+            tstore(slot, value)
+        }
     }
 
-    function _load(uint256 slot) internal view returns(address value) {
+    function _load(uint256 slot) internal view returns (address value) {
         assembly {
-        value:
-            = tload(slot)
+            value := tload(slot)
         }
     }
 }
