@@ -43,7 +43,7 @@ constexpr const char* kOwnerKey =
 Address addr(const std::string& s) { return *Address::parse(s); }
 
 struct Fixture {
-    Address v2_factory, v3_factory, callee, trader, owner, executor;
+    Address v2_factory, v3_factory, callee, trader, owner, executor, balancer_vault;
     Address w, a, b, c;
     Address pair_wa, pair_wb, pair_wc, pool_wa, pool_wb, pool_wc;
 };
@@ -66,6 +66,7 @@ std::optional<Fixture> load_fixture() {
     f.trader = get("trader");
     f.owner = get("owner");
     f.executor = get("executor");
+    f.balancer_vault = get("balancer_vault");
     f.w = get("tokens", "W");
     f.a = get("tokens", "A");
     f.b = get("tokens", "B");
@@ -158,14 +159,18 @@ class ExecutionOnNode : public ::testing::Test {
         return std::nullopt;
     }
 
-    std::vector<macf::chain::FlashSource> sources(bool with_v3) {
+    /// The lenders of W: the V2 pair W/C (all but one wei of its reserve), the V3 pool W/C
+    /// (its balance) and, when asked, the Balancer Vault (its balance, fee 0).
+    std::vector<macf::chain::FlashSource> sources(bool with_v3, bool with_balancer = false) {
         std::vector<macf::chain::FlashSource> out;
-        // A V2 pair can lend all but one wei of its reserve; a V3 pool its whole balance.
         out.push_back({macf::chain::FlashSourceKind::uniswap_v2, fixture_->pair_wc, U256{30},
                        token_balance(fixture_->w, fixture_->pair_wc) - U256{1}});
         if (with_v3)
             out.push_back({macf::chain::FlashSourceKind::uniswap_v3, fixture_->pool_wc, U256{500},
                            token_balance(fixture_->w, fixture_->pool_wc)});
+        if (with_balancer)
+            out.push_back({macf::chain::FlashSourceKind::balancer, fixture_->balancer_vault, U256{},
+                           token_balance(fixture_->w, fixture_->balancer_vault)});
         return out;
     }
 
@@ -328,8 +333,11 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
     macf::host::RiskManager risk(limits);
     macf::host::TradeExecutor executor(*client_, risk, &webhook, {});
 
-    for (int round = 0; round < 2; ++round) {
-        SCOPED_TRACE(round == 0 ? "V3 flash" : "V2 flash swap");
+    const macf::chain::FlashSourceKind expected[] = {macf::chain::FlashSourceKind::uniswap_v3,
+                                                     macf::chain::FlashSourceKind::uniswap_v2,
+                                                     macf::chain::FlashSourceKind::balancer};
+    for (int round = 0; round < 3; ++round) {
+        SCOPED_TRACE(macf::chain::to_string(expected[round]));
         const auto m = market_now();
         macf::host::CostModel costs;
         const auto opp = find(m, fixture_->pair_wa, fixture_->pool_wa, costs);
@@ -337,11 +345,12 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
         const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
         const U256 w_before = token_balance(fixture_->w, fixture_->owner);
         const U256 eth_before = ether_balance(fixture_->owner);
-        const auto srcs = sources(round == 0);
+        // Round 0 offers V2 and V3 (V3's 5 bps wins), round 1 only V2, round 2 all three (the
+        // Vault's 0 wins).
+        const auto srcs = sources(round != 1, round == 2);
         const auto out = executor.execute(m, *opp, srcs, gas);
         ASSERT_EQ(out.status, TradeStatus::executed) << out.reason;
-        EXPECT_EQ(out.plan->source.kind, round == 0 ? macf::chain::FlashSourceKind::uniswap_v3
-                                                    : macf::chain::FlashSourceKind::uniswap_v2);
+        EXPECT_EQ(out.plan->source.kind, expected[round]);
         EXPECT_EQ(out.simulation.profit, out.predicted_profit);
         EXPECT_EQ(out.predicted_profit,
                   opp->output - opp->input - *macf::chain::flash_fee(out.plan->source, opp->input));
@@ -355,7 +364,7 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
                   << macf::dex::to_string(out.predicted_profit) << ", realized "
                   << macf::dex::to_string(w_after - w_before) << ", gas used "
                   << out.receipt->gas_used << "\n";
-        if (round == 0) {
+        if (round < 2) {
             // Plant the dislocation again: the trader pushes the V3 pool's price back up.
             const bool w_is_0 = fixture_->w < fixture_->a;
             send_from(
@@ -365,9 +374,9 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
     }
     ASSERT_TRUE(webhook.flush(std::chrono::seconds(10)));
     std::lock_guard lock(alerts.m);
-    ASSERT_EQ(alerts.events.size(), 2U);
+    ASSERT_EQ(alerts.events.size(), 3U);
     EXPECT_EQ(alerts.events[0], "executed");
-    EXPECT_EQ(executor.count(TradeStatus::executed), 2U);
+    EXPECT_EQ(executor.count(TradeStatus::executed), 3U);
 }
 
 TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {

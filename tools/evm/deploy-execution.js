@@ -2,7 +2,8 @@
 // Test-only: the execution fixture on the local node at $MACF_RPC_URL. Real Uniswap V2 and V3
 // factories; a WETH stand-in W and tokens A, B, C (v2-core's test ERC20); two planted price
 // dislocations across a V2 pair and a V3 pool (W/A: V3 priced 3 % above V2; W/B: 2 %);
-// lenders that hold W outside those routes (a V2 pair W/C and a V3 pool W/C at fee 500); and
+// lenders that hold W outside those routes (a V2 pair W/C, a V3 pool W/C at fee 500, and the
+// real Balancer V2 Vault from @balancer-labs/v2-deployments holding W); and
 // macf's executor contract (contracts/MacfExecutor.sol, compiled with the pinned npm solc)
 // deployed by the executor owner, Hardhat's account #2, whose key the test gives macf.
 //   node deploy-execution.js --out FILE
@@ -18,6 +19,9 @@ const V2Pair = require('@uniswap/v2-core/build/UniswapV2Pair.json');
 const ERC20 = require('@uniswap/v2-core/build/ERC20.json');
 const V3Factory = require('@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json');
 const V3Pool = require('@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json');
+// The real Balancer V2 Vault and its Authorizer as deployed on mainnet (npm artifacts).
+const Authorizer = require('@balancer-labs/v2-deployments/dist/tasks/20210418-authorizer/artifact/Authorizer.json');
+const Vault = require('@balancer-labs/v2-deployments/dist/tasks/20210418-vault/artifact/Vault.json');
 
 const erc20 = new Interface(ERC20.abi);
 const pairIface = new Interface(V2Pair.abi);
@@ -87,11 +91,16 @@ async function main() {
   const pools = { WA: await v3Pool('W', 'A', 3000, 60, 1.03), WB: await v3Pool('W', 'B', 3000, 60, 1.02),
     WC: await v3Pool('W', 'C', 500, 10, 1.0) };
 
+  // The Balancer V2 Vault (flash-loan fee 0, as on mainnet), holding 2000 W it can lend.
+  const authorizer = await rpc.deploy(deployer, Authorizer.bytecode, Authorizer.abi, [deployer]);
+  const vault = await rpc.deploy(deployer, Vault.bytecode, Vault.abi, [authorizer, token.W, 0, 0]);
+  await rpc.send(trader, token.W, erc20.encodeFunctionData('transfer', [vault, 2000n * E18]));
+
   const executor = compile(path.join(__dirname, '..', '..', 'contracts', 'MacfExecutor.sol'), 'MacfExecutor');
   const executorAddress = await rpc.deploy(owner, executor.bytecode, executor.abi);
   const fixture = {
     v2_factory: v2Factory, v3_factory: v3Factory, callee: calleeAddress, trader, owner,
-    executor: executorAddress, tokens: token, v2_pairs: pairs, v3_pools: pools,
+    executor: executorAddress, balancer_vault: vault, tokens: token, v2_pairs: pairs, v3_pools: pools,
     block: Number(BigInt(await rpc.call('eth_blockNumber'))),
   };
   fs.writeFileSync(process.argv[outIndex + 1], JSON.stringify(fixture, null, 1));
