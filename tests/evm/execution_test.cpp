@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// Execution on a real node (Hardhat, the unmodified Uniswap V2/V3 bytecode, macf's executor
-// contract; tools/evm/deploy-execution.js plants two dislocations across a V2 pair and a V3
-// pool). macf reads the chain, finds the cycles, and:
+// Execution on a real node (Hardhat; the unmodified Uniswap V2/V3 bytecode, the Balancer V2
+// Vault and an Aave V3 market from their npm artifacts; macf's executor contract;
+// tools/evm/deploy-execution.js plants two dislocations across a V2 pair and a V3 pool). macf
+// reads the chain, finds the cycles, and:
 //  - raw transactions it signs are accepted; a wrong chain id, a used nonce and a high s are
 //    refused with the node's message;
-//  - executes the W/A dislocation in one transaction, borrowing from the cheapest source (a
-//    V3 pool's flash), and the owner's W balance grows by exactly the predicted profit while
-//    its ether pays exactly gasUsed × effectiveGasPrice; re-planted, it executes again with a
-//    V2 flash swap;
+//  - the contract takes orders from its owner only, refuses a minimum one wei above the
+//    profit it computes, and sweeps tokens sent to it;
+//  - executes the W/A dislocation in one transaction four times (re-planted between), each
+//    time borrowing from the cheapest lender offered (V3 flash, V2 flash swap, Balancer Vault,
+//    Aave V3); every time the owner's W balance grows by exactly the predicted profit and its
+//    ether pays exactly gasUsed × effectiveGasPrice;
 //  - a competitor's swap mined before ours in the same block makes ours revert: no W lost,
 //    the failure alerted and counted; the stale opportunity then is not sent at all.
 // Run by ctest under tools/evm/with-node.sh; skips without MACF_RPC_URL and the fixture.
@@ -44,6 +47,8 @@ Address addr(const std::string& s) { return *Address::parse(s); }
 
 struct Fixture {
     Address v2_factory, v3_factory, callee, trader, owner, executor, balancer_vault;
+    Address aave_pool, aave_atoken;
+    std::uint64_t aave_premium_bps = 0;
     Address w, a, b, c;
     Address pair_wa, pair_wb, pair_wc, pool_wa, pool_wb, pool_wc;
 };
@@ -67,6 +72,9 @@ std::optional<Fixture> load_fixture() {
     f.owner = get("owner");
     f.executor = get("executor");
     f.balancer_vault = get("balancer_vault");
+    f.aave_pool = get("aave_pool");
+    f.aave_atoken = get("aave_atoken");
+    f.aave_premium_bps = std::stoull(j.find("aave_premium_bps")->text);
     f.w = get("tokens", "W");
     f.a = get("tokens", "A");
     f.b = get("tokens", "B");
@@ -159,18 +167,27 @@ class ExecutionOnNode : public ::testing::Test {
         return std::nullopt;
     }
 
+    /// Which lenders of W to offer.
+    enum Offer : unsigned { kV2 = 1, kV3 = 2, kBalancer = 4, kAave = 8 };
+
     /// The lenders of W: the V2 pair W/C (all but one wei of its reserve), the V3 pool W/C
-    /// (its balance) and, when asked, the Balancer Vault (its balance, fee 0).
-    std::vector<macf::chain::FlashSource> sources(bool with_v3, bool with_balancer = false) {
+    /// (its balance), the Balancer Vault (its balance, fee 0), the Aave pool (what its aToken
+    /// holds, its premium).
+    std::vector<macf::chain::FlashSource> sources(unsigned offer) {
         std::vector<macf::chain::FlashSource> out;
-        out.push_back({macf::chain::FlashSourceKind::uniswap_v2, fixture_->pair_wc, U256{30},
-                       token_balance(fixture_->w, fixture_->pair_wc) - U256{1}});
-        if (with_v3)
+        if (offer & kV2)
+            out.push_back({macf::chain::FlashSourceKind::uniswap_v2, fixture_->pair_wc, U256{30},
+                           token_balance(fixture_->w, fixture_->pair_wc) - U256{1}});
+        if (offer & kV3)
             out.push_back({macf::chain::FlashSourceKind::uniswap_v3, fixture_->pool_wc, U256{500},
                            token_balance(fixture_->w, fixture_->pool_wc)});
-        if (with_balancer)
+        if (offer & kBalancer)
             out.push_back({macf::chain::FlashSourceKind::balancer, fixture_->balancer_vault, U256{},
                            token_balance(fixture_->w, fixture_->balancer_vault)});
+        if (offer & kAave)
+            out.push_back({macf::chain::FlashSourceKind::aave, fixture_->aave_pool,
+                           U256{fixture_->aave_premium_bps},
+                           token_balance(fixture_->w, fixture_->aave_atoken)});
         return out;
     }
 
@@ -277,7 +294,7 @@ TEST_F(ExecutionOnNode, ContractGuardsItsOwnerItsMinimumAndSweeps) {
     const auto opp = find(m, fixture_->pair_wa, fixture_->pool_wa, costs);
     ASSERT_TRUE(opp.has_value());
     std::string why;
-    auto plan = macf::host::plan_for(m, *opp, sources(true)[1], why);
+    auto plan = macf::host::plan_for(m, *opp, sources(kV3)[0], why);
     ASSERT_TRUE(plan.has_value()) << why;
     // The contract computes exactly the predicted profit: one wei more is refused.
     auto sim = client_->simulate(*plan);
@@ -333,10 +350,13 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
     macf::host::RiskManager risk(limits);
     macf::host::TradeExecutor executor(*client_, risk, &webhook, {});
 
-    const macf::chain::FlashSourceKind expected[] = {macf::chain::FlashSourceKind::uniswap_v3,
-                                                     macf::chain::FlashSourceKind::uniswap_v2,
-                                                     macf::chain::FlashSourceKind::balancer};
-    for (int round = 0; round < 3; ++round) {
+    // Each round offers some lenders; the cheapest for the input must be picked: V3's 5 bps
+    // over V2's 30, V2 alone, the Vault's 0 over all, Aave's 5 bps over V2's 30.
+    const unsigned offers[] = {kV2 | kV3, kV2, kV2 | kV3 | kBalancer | kAave, kV2 | kAave};
+    const macf::chain::FlashSourceKind expected[] = {
+        macf::chain::FlashSourceKind::uniswap_v3, macf::chain::FlashSourceKind::uniswap_v2,
+        macf::chain::FlashSourceKind::balancer, macf::chain::FlashSourceKind::aave};
+    for (int round = 0; round < 4; ++round) {
         SCOPED_TRACE(macf::chain::to_string(expected[round]));
         const auto m = market_now();
         macf::host::CostModel costs;
@@ -345,9 +365,7 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
         const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
         const U256 w_before = token_balance(fixture_->w, fixture_->owner);
         const U256 eth_before = ether_balance(fixture_->owner);
-        // Round 0 offers V2 and V3 (V3's 5 bps wins), round 1 only V2, round 2 all three (the
-        // Vault's 0 wins).
-        const auto srcs = sources(round != 1, round == 2);
+        const auto srcs = sources(offers[round]);
         const auto out = executor.execute(m, *opp, srcs, gas);
         ASSERT_EQ(out.status, TradeStatus::executed) << out.reason;
         EXPECT_EQ(out.plan->source.kind, expected[round]);
@@ -364,7 +382,7 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
                   << macf::dex::to_string(out.predicted_profit) << ", realized "
                   << macf::dex::to_string(w_after - w_before) << ", gas used "
                   << out.receipt->gas_used << "\n";
-        if (round < 2) {
+        if (round < 3) {
             // Plant the dislocation again: the trader pushes the V3 pool's price back up.
             const bool w_is_0 = fixture_->w < fixture_->a;
             send_from(
@@ -374,9 +392,9 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
     }
     ASSERT_TRUE(webhook.flush(std::chrono::seconds(10)));
     std::lock_guard lock(alerts.m);
-    ASSERT_EQ(alerts.events.size(), 3U);
+    ASSERT_EQ(alerts.events.size(), 4U);
     EXPECT_EQ(alerts.events[0], "executed");
-    EXPECT_EQ(executor.count(TradeStatus::executed), 3U);
+    EXPECT_EQ(executor.count(TradeStatus::executed), 4U);
 }
 
 TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
@@ -401,7 +419,7 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
     const U256 w_before = token_balance(fixture_->w, fixture_->owner);
     const U256 eth_before = ether_balance(fixture_->owner);
-    const auto srcs = sources(true);
+    const auto srcs = sources(kV2 | kV3);
 
     // Blocks are mined by hand now. Ours goes into the pool first (a 1 gwei tip); then the
     // competitor sees it and swaps through the V3 pool the way our cycle does with a 100 gwei

@@ -3,7 +3,8 @@
 // factories; a WETH stand-in W and tokens A, B, C (v2-core's test ERC20); two planted price
 // dislocations across a V2 pair and a V3 pool (W/A: V3 priced 3 % above V2; W/B: 2 %);
 // lenders that hold W outside those routes (a V2 pair W/C, a V3 pool W/C at fee 500, and the
-// real Balancer V2 Vault from @balancer-labs/v2-deployments holding W); and
+// real Balancer V2 Vault from @balancer-labs/v2-deployments holding W, and an Aave V3 market
+// from @aave/core-v3 with W supplied); and
 // macf's executor contract (contracts/MacfExecutor.sol, compiled with the pinned npm solc)
 // deployed by the executor owner, Hardhat's account #2, whose key the test gives macf.
 //   node deploy-execution.js --out FILE
@@ -13,6 +14,7 @@ const fs = require('fs');
 const path = require('path');
 const { Interface } = require('ethers');
 const { Rpc, compile } = require('./rpc');
+const { deployAave } = require('./aave');
 
 const V2Factory = require('@uniswap/v2-core/build/UniswapV2Factory.json');
 const V2Pair = require('@uniswap/v2-core/build/UniswapV2Pair.json');
@@ -96,11 +98,15 @@ async function main() {
   const vault = await rpc.deploy(deployer, Vault.bytecode, Vault.abi, [authorizer, token.W, 0, 0]);
   await rpc.send(trader, token.W, erc20.encodeFunctionData('transfer', [vault, 2000n * E18]));
 
+  // An Aave V3 market (npm @aave/core-v3) with W listed and 3000 W supplied, premium 5 bps.
+  const aave = await deployAave(rpc, deployer, token.W, trader, 3000n * E18);
+
   const executor = compile(path.join(__dirname, '..', '..', 'contracts', 'MacfExecutor.sol'), 'MacfExecutor');
   const executorAddress = await rpc.deploy(owner, executor.bytecode, executor.abi);
   const fixture = {
     v2_factory: v2Factory, v3_factory: v3Factory, callee: calleeAddress, trader, owner,
-    executor: executorAddress, balancer_vault: vault, tokens: token, v2_pairs: pairs, v3_pools: pools,
+    executor: executorAddress, balancer_vault: vault, aave_pool: aave.pool, aave_atoken: aave.aToken,
+    aave_premium_bps: aave.premiumBps, tokens: token, v2_pairs: pairs, v3_pools: pools,
     block: Number(BigInt(await rpc.call('eth_blockNumber'))),
   };
   fs.writeFileSync(process.argv[outIndex + 1], JSON.stringify(fixture, null, 1));
