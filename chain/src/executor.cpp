@@ -42,6 +42,13 @@ std::string reason_of(const RpcError& e) {
 
 }  // namespace
 
+std::vector<std::uint8_t> executor_creation_code() {
+    static const char* const kHex =
+#include "macf_executor_bin.inc"
+        ;
+    return *from_hex(kHex);
+}
+
 U256 Receipt::fee_paid() const { return U256{gas_used} * effective_gas_price; }
 
 std::string decode_revert(std::string_view data_hex) {
@@ -114,9 +121,9 @@ SendResult ExecutorClient::send(const ExecutionPlan& plan, std::uint64_t gas_lim
     return send_call(contract_, execute_calldata(plan), gas_limit, fees, relay);
 }
 
-SendResult ExecutorClient::send_call(const Address& to, const std::vector<std::uint8_t>& data,
-                                     std::uint64_t gas_limit, const FeeQuote& fees,
-                                     const RawSender& relay) {
+SendResult ExecutorClient::send_call(const std::optional<Address>& to,
+                                     const std::vector<std::uint8_t>& data, std::uint64_t gas_limit,
+                                     const FeeQuote& fees, const RawSender& relay) {
     SendResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
         Transaction tx;
@@ -177,6 +184,9 @@ std::optional<Receipt> ExecutorClient::wait(const Hash32& hash, std::uint64_t no
             out.block = parse_quantity_u64(field("blockNumber"));
             out.gas_used = parse_quantity_u64(field("gasUsed"));
             out.effective_gas_price = parse_quantity(field("effectiveGasPrice"));
+            if (const auto* c = r.find("contractAddress");
+                c != nullptr && c->type == json::Value::Type::kString)
+                out.contract_address = Address::parse(c->text);
             nonces_.confirmed(nonce);
             return out;
         }

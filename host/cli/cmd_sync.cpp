@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "chain_endpoint.hpp"
 #include "commands.hpp"
 #include "macf/chain/rpc_client.hpp"
 #include "macf/chain/ws_subscription.hpp"
@@ -37,38 +38,6 @@ struct SyncOptions {
     std::string out = "-";
 };
 
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (std::size_t at; (at = s.find(sep, start)) != std::string::npos; start = at + 1) {
-        parts.push_back(s.substr(start, at - start));
-    }
-    parts.push_back(s.substr(start));
-    return parts;
-}
-
-host::FactoryConfig factory(const std::string& spec, host::PoolKind kind) {
-    const auto parts = split(spec, ':');
-    const auto address = chain::Address::parse(parts[0]);
-    if (!address) throw std::runtime_error("factory '" + spec + "': not an address");
-    host::FactoryConfig f;
-    f.address = *address;
-    f.kind = kind;
-    f.dex = kind == host::PoolKind::kUniswapV2 ? "uniswap_v2" : "uniswap_v3";
-    if (kind == host::PoolKind::kUniswapV2) {
-        if (parts.size() > 1 && !parts[1].empty()) {
-            const unsigned long bps = std::stoul(parts[1]);
-            if (bps >= 10000)
-                throw std::runtime_error("factory '" + spec + "': fee must be < 10000 bps");
-            f.fee_bps = static_cast<std::uint32_t>(bps);
-        }
-        if (parts.size() > 2) f.dex = parts[2];
-    } else if (parts.size() > 1) {
-        f.dex = parts[1];
-    }
-    return f;
-}
-
 volatile std::sig_atomic_t g_stop = 0;
 
 /// Writes the follower's market as a snapshot, leaving out V3 pools created but not yet
@@ -96,9 +65,9 @@ void write_snapshot(const host::Market& synced, const std::string& out) {
 void run_sync(const SyncOptions& opt) {
     host::SyncConfig config;
     for (const auto& s : opt.v2_factories)
-        config.factories.push_back(factory(s, host::PoolKind::kUniswapV2));
+        config.factories.push_back(parse_factory(s, host::PoolKind::kUniswapV2));
     for (const auto& s : opt.v3_factories)
-        config.factories.push_back(factory(s, host::PoolKind::kUniswapV3));
+        config.factories.push_back(parse_factory(s, host::PoolKind::kUniswapV3));
     if (config.factories.empty() && opt.watch.empty()) {
         throw std::runtime_error("give at least one --v2-factory, --v3-factory or --watch");
     }

@@ -15,6 +15,8 @@ void add_import_command(CLI::App& app);
 void add_quote_command(CLI::App& app);
 /// Registers `macf sync`.
 void add_sync_command(CLI::App& app);
+/// Registers `macf deploy-executor` and `macf execute`.
+void add_execution_commands(CLI::App& app);
 
 /// Exit codes of the macf command.
 enum ExitCode : int {

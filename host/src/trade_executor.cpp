@@ -63,6 +63,8 @@ const char* to_string(TradeStatus status) noexcept {
             return "reverted";
         case TradeStatus::executed:
             return "executed";
+        case TradeStatus::simulated:
+            return "simulated";
     }
     return "unknown";
 }
@@ -122,6 +124,12 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
                      " does not cover gas " + dex::to_string(out.gas_cost) + " + threshold " +
                      dex::to_string(settings_.min_net_profit);
         return out;  // not a failure: the market moved or gas rose
+    }
+    if (settings_.dry_run) {
+        out.status = TradeStatus::simulated;
+        out.reason = "dry run: simulated profit " + dex::to_string(out.simulation.profit) +
+                     ", gas " + std::to_string(out.simulation.gas) + "; not sent";
+        return out;
     }
     const auto sent = client_.send(*out.plan, gas_limit, fees, relay);
     if (sent.error) {

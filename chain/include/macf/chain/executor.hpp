@@ -41,7 +41,8 @@ struct Receipt {
     bool success = false;
     std::uint64_t block = 0;
     std::uint64_t gas_used = 0;
-    dex::U256 effective_gas_price;  ///< wei per gas
+    dex::U256 effective_gas_price;            ///< wei per gas
+    std::optional<Address> contract_address;  ///< of a contract creation
     /// gas_used · effective_gas_price, wei of the native token.
     dex::U256 fee_paid() const;
 };
@@ -72,6 +73,10 @@ struct ExecutorOptions {
 /// or throws with the relay's message.
 using RawSender = std::function<Hash32(const std::vector<std::uint8_t>& raw, std::uint64_t nonce)>;
 
+/// The creation code of contracts/MacfExecutor.sol as compiled by the pinned solc (embedded
+/// at build time from contracts/MacfExecutor.bin).
+std::vector<std::uint8_t> executor_creation_code();
+
 /// Decodes revert data of the executor contract and of Error(string); "0x…" for anything else.
 std::string decode_revert(std::string_view data_hex);
 
@@ -91,8 +96,9 @@ class ExecutorClient {
     /// with a fresh nonce; "already known" counts as sent.
     SendResult send(const ExecutionPlan& plan, std::uint64_t gas_limit, const FeeQuote& fees,
                     const RawSender& relay = {});
-    /// Signs and sends arbitrary call data to `to` (the sweep, tests); same rules as send.
-    SendResult send_call(const Address& to, const std::vector<std::uint8_t>& data,
+    /// Signs and sends arbitrary call data to `to` (the sweep; no `to`: a contract creation
+    /// with `data` as its init code); same rules as send.
+    SendResult send_call(const std::optional<Address>& to, const std::vector<std::uint8_t>& data,
                          std::uint64_t gas_limit, const FeeQuote& fees,
                          const RawSender& relay = {});
     /// Polls eth_getTransactionReceipt until it is mined or the timeout passes (std::nullopt;

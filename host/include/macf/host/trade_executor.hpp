@@ -38,6 +38,7 @@ enum class TradeStatus {
     unconfirmed,  ///< sent, but no receipt before the timeout (its nonce stays pending)
     reverted,     ///< mined and reverted: only gas was spent
     executed,     ///< mined and succeeded: the profit reached the owner
+    simulated,    ///< dry run: it would have been sent (simulation and gas check passed)
 };
 
 /// The name of a status ("executed", ...).
@@ -58,6 +59,7 @@ struct TradeOutcome {
 /// Settings.
 struct TradeSettings {
     dex::U256 min_net_profit;  ///< base-token wei that must remain after gas
+    bool dry_run = false;      ///< stop before sending (status `simulated`)
 };
 
 /// Executes opportunities one at a time per call; safe to call from several threads (the
@@ -88,7 +90,7 @@ class TradeExecutor {
     RiskManager& risk_;
     chain::AlertWebhook* alerts_;
     TradeSettings settings_;
-    std::array<std::atomic<std::uint64_t>, 6> counts_{};
+    std::array<std::atomic<std::uint64_t>, 7> counts_{};
 };
 
 }  // namespace macf::host

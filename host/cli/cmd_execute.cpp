@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: Apache-2.0
+// `macf deploy-executor`: deploys the executor contract (contracts/MacfExecutor.sol, embedded)
+// with the signing key as its owner. `macf execute`: reads the pools of the given factories,
+// scans every cycle from the base token, and takes the best opportunities through the executor
+// (flash source by fee and availability, simulation, gas check, risk limits, relay, alerts).
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "chain_endpoint.hpp"
+#include "commands.hpp"
+#include "macf/chain/abi.hpp"
+#include "macf/chain/bundle_relay.hpp"
+#include "macf/chain/eth.hpp"
+#include "macf/chain/hex.hpp"
+#include "macf/dex/u256_text.hpp"
+#include "macf/host/coordinator.hpp"
+#include "macf/host/cycle_set.hpp"
+#include "macf/host/mode.hpp"
+#include "macf/host/token_graph.hpp"
+#include "macf/host/trade_executor.hpp"
+#include "progress.hpp"
+
+namespace macf::cli {
+namespace {
+
+using dex::U256;
+
+struct SenderOptions {
+    EndpointOptions endpoint;
+    KeyOptions key;
+    double priority_fee_gwei = 1.0;
+    unsigned gas_margin_pct = 20;
+    unsigned receipt_timeout_s = 120;
+};
+
+void add_sender_options(CLI::App* cmd, SenderOptions& o) {
+    add_endpoint_options(cmd, o.endpoint);
+    add_key_options(cmd, o.key);
+    cmd->add_option("--priority-fee-gwei", o.priority_fee_gwei,
+                    "Tip per gas in gwei; the fee cap is 2 × the latest base fee + the tip")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--gas-margin-pct", o.gas_margin_pct,
+                    "Gas limit = eth_estimateGas × (100 + this) / 100")
+        ->capture_default_str();
+    cmd->add_option("--receipt-timeout-s", o.receipt_timeout_s,
+                    "How long to wait for a transaction's receipt")
+        ->capture_default_str();
+}
+
+chain::ExecutorOptions executor_options(const SenderOptions& o, std::uint64_t chain_id) {
+    chain::ExecutorOptions e;
+    e.chain_id = chain_id;
+    e.priority_fee = dex::from_double_floor(o.priority_fee_gwei * 1e9);
+    e.gas_margin_pct = o.gas_margin_pct;
+    e.receipt_timeout = std::chrono::seconds(o.receipt_timeout_s);
+    return e;
+}
+
+chain::NonceManager nonce_manager(chain::RpcClient& rpc, const chain::Address& account) {
+    return chain::NonceManager([&rpc, account] {
+        return chain::parse_quantity_u64(
+            rpc.call("eth_getTransactionCount", "[\"" + account.to_hex() + "\",\"pending\"]").text);
+    });
+}
+
+chain::Address parse_address(const std::string& text, const std::string& what) {
+    const auto a = chain::Address::parse(text);
+    if (!a) throw std::runtime_error(what + " '" + text + "': not an address");
+    return *a;
+}
+
+std::vector<std::uint8_t> call_view(chain::RpcClient& rpc, const chain::Address& to,
+                                    const std::string& data) {
+    const auto r = rpc.call(
+        "eth_call", "[{\"to\":\"" + to.to_hex() + "\",\"data\":\"" + data + "\"},\"latest\"]");
+    const auto bytes = chain::from_hex(r.text);
+    if (!bytes) throw chain::MalformedResponse("eth_call returned " + r.text);
+    return *bytes;
+}
+
+U256 balance_of(chain::RpcClient& rpc, const chain::Address& token, const chain::Address& who) {
+    const chain::Word arg[] = {chain::word_of(who)};
+    return chain::AbiReader(call_view(rpc, token, chain::encode_call("balanceOf(address)", arg)))
+        .uint(0);
+}
+
+// ---- deploy-executor ----
+
+void run_deploy(const SenderOptions& o) {
+    const auto key = load_key(o.key);
+    auto rpc = connect(o.endpoint);
+    const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
+    auto nonces = nonce_manager(*rpc, key.address());
+    chain::ExecutorClient client(*rpc, key, chain::Address{}, nonces,
+                                 executor_options(o, chain_id));
+    const auto code = chain::executor_creation_code();
+    const std::string estimate_params =
+        R"([{"from":")" + key.address().to_hex() + R"(","data":")" + chain::to_hex(code) + R"("}])";
+    const std::uint64_t gas =
+        chain::parse_quantity_u64(rpc->call("eth_estimateGas", estimate_params).text);
+    spdlog::info("deploying the executor ({} bytes of init code, ~{} gas) from {} on chain {}",
+                 code.size(), gas, key.address().to_hex(), chain_id);
+    const auto sent =
+        client.send_call(std::nullopt, code, client.gas_limit_for(gas), client.fees());
+    if (sent.error)
+        throw std::runtime_error("the node refused the deployment: " + sent.error->message);
+    spdlog::info("sent {} (nonce {}); waiting for its receipt", chain::hash_hex(*sent.hash),
+                 sent.nonce);
+    const auto receipt = client.wait(*sent.hash, sent.nonce);
+    if (!receipt) throw std::runtime_error("no receipt for " + chain::hash_hex(*sent.hash));
+    if (!receipt->success || !receipt->contract_address)
+        throw std::runtime_error("the deployment reverted (" + chain::hash_hex(*sent.hash) + ")");
+    spdlog::info("executor deployed at {} in block {} (gas used {})",
+                 receipt->contract_address->to_hex(), receipt->block, receipt->gas_used);
+    std::cout << receipt->contract_address->to_hex() << "\n";
+}
+
+// ---- execute ----
+
+struct ExecuteOptions {
+    SenderOptions sender;
+    std::string executor;
+    std::string weth;
+    std::string base;
+    std::vector<std::string> v2_factories;
+    std::vector<std::string> v3_factories;
+    std::vector<std::string> flash_sources;
+    std::uint64_t from_block = 0;
+    unsigned max_hops = 3;
+    std::string mode = "parallel";
+    std::string min_profit = "0";
+    std::string max_trade = "0";
+    std::string daily_cap = "0";
+    unsigned max_in_flight = 1;
+    unsigned breaker_failures = 3;
+    unsigned breaker_window_s = 600;
+    unsigned breaker_cool_down_s = 1800;
+    unsigned top = 1;
+    bool dry_run = false;
+    std::string relay;
+    std::string webhook;
+};
+
+U256 parse_wei(const std::string& text, const std::string& what) {
+    U256 v;
+    if (!dex::parse_u256(text, v))
+        throw std::runtime_error(what + " '" + text + "': not an integer amount of wei");
+    return v;
+}
+
+/// Reads a lender's fee and how much of `base` it can lend.
+chain::FlashSource flash_source(chain::RpcClient& rpc, const std::string& spec,
+                                const chain::Address& base) {
+    const auto parts = split(spec, ':');
+    if (parts.size() < 2)
+        throw std::runtime_error("--flash-source '" + spec + "': expected KIND:ADDRESS");
+    chain::FlashSource s;
+    s.lender = parse_address(parts[1], "--flash-source");
+    const auto holds_base = [&] {
+        const auto t0 =
+            chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("token0()", {})))
+                .address(0);
+        const auto t1 =
+            chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("token1()", {})))
+                .address(0);
+        return t0 == base || t1 == base;
+    };
+    const std::string& kind = parts[0];
+    if (kind == "v2") {
+        s.kind = chain::FlashSourceKind::uniswap_v2;
+        s.fee = U256{parts.size() > 2 ? std::stoull(parts[2]) : 30};
+        const U256 balance = balance_of(rpc, base, s.lender);
+        s.available = holds_base() && !balance.is_zero() ? balance - U256{1} : U256{};
+    } else if (kind == "v3") {
+        s.kind = chain::FlashSourceKind::uniswap_v3;
+        s.fee =
+            chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("fee()", {}))).uint(0, 24);
+        s.available = holds_base() ? balance_of(rpc, base, s.lender) : U256{};
+    } else if (kind == "balancer") {
+        s.kind = chain::FlashSourceKind::balancer;
+        const auto collector =
+            chain::AbiReader(
+                call_view(rpc, s.lender, chain::encode_call("getProtocolFeesCollector()", {})))
+                .address(0);
+        s.fee = chain::AbiReader(call_view(rpc, collector,
+                                           chain::encode_call("getFlashLoanFeePercentage()", {})))
+                    .uint(0);
+        s.available = balance_of(rpc, base, s.lender);
+    } else if (kind == "aave") {
+        s.kind = chain::FlashSourceKind::aave;
+        s.fee = chain::AbiReader(
+                    call_view(rpc, s.lender, chain::encode_call("FLASHLOAN_PREMIUM_TOTAL()", {})))
+                    .uint(0, 128);
+        const chain::Word arg[] = {chain::word_of(base)};
+        const auto reserve =
+            call_view(rpc, s.lender, chain::encode_call("getReserveData(address)", arg));
+        const auto a_token = chain::AbiReader(reserve).address(8);  // ReserveData.aTokenAddress
+        s.available = a_token == chain::Address{} ? U256{} : balance_of(rpc, base, a_token);
+    } else {
+        throw std::runtime_error("--flash-source '" + spec +
+                                 "': KIND must be v2, v3, balancer or aave");
+    }
+    spdlog::info("flash source {} {}: fee {}, can lend {} wei", chain::to_string(s.kind),
+                 s.lender.to_hex(), dex::to_string(s.fee), dex::to_string(s.available));
+    return s;
+}
+
+/// "SYM(0x1234…) → …": symbols are not unique, so each comes with its address's start.
+std::string route_text(const host::Market& m, const host::Opportunity& o) {
+    const auto name = [&](std::uint32_t t) {
+        return m.tokens[t].symbol + "(" + m.tokens[t].address.to_hex().substr(0, 8) + "…)";
+    };
+    std::string s = name(o.base_token);
+    for (const auto& h : o.hops) s += " → " + name(h.token_out);
+    return s;
+}
+
+void run_execute(const ExecuteOptions& o) {
+    const auto key = load_key(o.sender.key);
+    const auto executor_address = parse_address(o.executor, "--executor");
+    const auto weth = parse_address(o.weth, "--weth");
+    const auto base = o.base.empty() ? weth : parse_address(o.base, "--base");
+    const auto mode = host::parse_mode(o.mode);
+    if (!mode) throw std::runtime_error("--mode '" + o.mode + "': unknown");
+    auto rpc = connect(o.sender.endpoint);
+    const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
+
+    // The executor must exist and be ours.
+    const auto code =
+        rpc->call("eth_getCode", "[\"" + executor_address.to_hex() + "\",\"latest\"]");
+    if (code.text == "0x" || code.text.empty())
+        throw std::runtime_error("no contract at --executor " + executor_address.to_hex() +
+                                 " on chain " + std::to_string(chain_id) +
+                                 ": deploy one with 'macf deploy-executor'");
+    const auto owner =
+        chain::AbiReader(call_view(*rpc, executor_address, chain::encode_call("owner()", {})))
+            .address(0);
+    if (owner != key.address())
+        throw std::runtime_error("the executor " + executor_address.to_hex() + " is owned by " +
+                                 owner.to_hex() + ", not by the signing key's " +
+                                 key.address().to_hex());
+
+    host::SyncConfig config;
+    for (const auto& s : o.v2_factories)
+        config.factories.push_back(parse_factory(s, host::PoolKind::kUniswapV2));
+    for (const auto& s : o.v3_factories)
+        config.factories.push_back(parse_factory(s, host::PoolKind::kUniswapV3));
+    if (config.factories.empty()) throw std::runtime_error("give --v2-factory or --v3-factory");
+    config.from_block = o.from_block;
+    config.chain_id = chain_id;
+    host::ChainSync sync(*rpc, config);
+    sync.bootstrap();
+    const host::Market& m = sync.market();
+    const auto base_index = m.find_token(base);
+    const auto weth_index = m.find_token(weth);
+    if (!base_index || !weth_index)
+        throw std::runtime_error("the base token and --weth must each be in a discovered pool");
+
+    auto nonces = nonce_manager(*rpc, key.address());
+    chain::ExecutorClient client(*rpc, key, executor_address, nonces,
+                                 executor_options(o.sender, chain_id));
+    const auto fees = client.fees();
+    host::CostModel costs;
+    costs.native_token = *weth_index;
+    const U256 gas_price = fees.base_fee + fees.max_priority_fee_per_gas;
+    costs.gas_price_wei = gas_price.fits_bits(64) ? gas_price.w[0] : ~0ULL;
+    const host::TokenGraph graph(m, {});
+    const std::uint32_t bases[] = {*base_index};
+    const auto cycles = host::enumerate_cycles(graph, bases, o.max_hops);
+    host::CoordinatorConfig cc;
+    cc.mode = *mode;
+    host::MacfCoordinator coordinator(cc);
+    const auto result = coordinator.scan({m, graph, cycles, nullptr, costs, U256{}});
+    spdlog::info("{} cycles from {} scored in {} mode: {} opportunities", cycles.size(),
+                 m.tokens[*base_index].symbol, host::mode_name(*mode), result.opportunities.size());
+
+    std::vector<chain::FlashSource> sources;
+    for (const auto& spec : o.flash_sources) sources.push_back(flash_source(*rpc, spec, base));
+    if (sources.empty()) throw std::runtime_error("give at least one --flash-source");
+
+    host::RiskLimits limits;
+    limits.max_trade_wei = parse_wei(o.max_trade, "--max-trade");
+    limits.daily_cap_wei = parse_wei(o.daily_cap, "--daily-cap");
+    limits.max_in_flight = o.max_in_flight;
+    limits.breaker_failures = o.breaker_failures;
+    limits.breaker_window = std::chrono::seconds(o.breaker_window_s);
+    limits.breaker_cool_down = std::chrono::seconds(o.breaker_cool_down_s);
+    host::RiskManager risk(limits);
+    std::unique_ptr<chain::AlertWebhook> webhook;
+    if (!o.webhook.empty()) {
+        chain::WebhookOptions wo;
+        wo.on_drop = [](const chain::Alert& a, const std::string& why) {
+            spdlog::error("alert '{}' dropped: {}", a.text, why);
+        };
+        webhook = std::make_unique<chain::AlertWebhook>(o.webhook, wo);
+    }
+    risk.on_breaker_open([&](unsigned failures) {
+        spdlog::error("circuit breaker open after {} failures", failures);
+        if (webhook)
+            webhook->post(
+                {chain::AlertEvent::circuit_breaker,
+                 "macf circuit breaker open after " + std::to_string(failures) + " failures",
+                 {}});
+    });
+    std::unique_ptr<chain::BundleRelay> relay;
+    chain::RawSender relay_sender;
+    if (!o.relay.empty()) {
+        relay = std::make_unique<chain::BundleRelay>(o.relay, key);
+        relay_sender = [&](const std::vector<std::uint8_t>& raw, std::uint64_t) {
+            const std::uint64_t target =
+                chain::parse_quantity_u64(rpc->call("eth_blockNumber").text) + 1;
+            const auto bundle = relay->send_bundle({raw}, target);
+            spdlog::info("bundle {} sent to {} for block {}", bundle, relay->endpoint(), target);
+            return chain::keccak256(raw);
+        };
+    }
+    host::TradeSettings settings;
+    settings.min_net_profit = parse_wei(o.min_profit, "--min-profit");
+    settings.dry_run = o.dry_run;
+    host::TradeExecutor executor(client, risk, webhook.get(), settings);
+    const auto gas = host::gas_price_in(m, costs, *base_index);
+
+    bool failed = false;
+    unsigned tried = 0;
+    for (const auto& opp : result.opportunities) {
+        if (tried == o.top) break;
+        ++tried;
+        const auto out = executor.execute(m, opp, sources, gas, relay_sender);
+        std::cout << host::to_string(out.status) << "  " << route_text(m, opp) << "  input "
+                  << dex::to_string(opp.input) << "  predicted profit "
+                  << dex::to_string(out.predicted_profit);
+        if (out.plan) std::cout << "  via " << chain::to_string(out.plan->source.kind);
+        if (out.tx) std::cout << "  tx " << chain::hash_hex(*out.tx);
+        if (out.receipt) std::cout << "  gas used " << out.receipt->gas_used;
+        if (!out.reason.empty()) std::cout << "  (" << out.reason << ")";
+        std::cout << "\n";
+        failed = failed || out.status == host::TradeStatus::reverted ||
+                 out.status == host::TradeStatus::send_failed;
+    }
+    if (tried == 0) std::cout << "no opportunity\n";
+    if (webhook && !webhook->flush(std::chrono::seconds(30)))
+        spdlog::warn("alerts still queued at exit");
+    if (failed) requested_exit_code() = kExitError;
+}
+
+}  // namespace
+
+void add_execution_commands(CLI::App& app) {
+    auto dep = std::make_shared<SenderOptions>();
+    CLI::App* d = app.add_subcommand(
+        "deploy-executor",
+        "Deploy macf's executor contract (contracts/MacfExecutor.sol, embedded in this binary) "
+        "with the signing key as its owner; prints its address.");
+    add_sender_options(d, *dep);
+    d->callback([dep] { run_deploy(*dep); });
+
+    auto opt = std::make_shared<ExecuteOptions>();
+    CLI::App* e = app.add_subcommand(
+        "execute",
+        "Read the pools of the given factories, score every cycle from the base token, and take "
+        "the best opportunities through the executor contract: the flash source with the lowest "
+        "fee that can lend the input, eth_call + eth_estimateGas, sent only when the simulated "
+        "profit after gas clears --min-profit, within the risk limits; each outcome is printed "
+        "(and alerted with --webhook).");
+    add_sender_options(e, opt->sender);
+    e->add_option("--executor", opt->executor, "The executor contract (owned by the key)")
+        ->required();
+    e->add_option("--weth", opt->weth, "The wrapped native token (gas is priced through it)")
+        ->required();
+    e->add_option("--base", opt->base, "Start and end token of the cycles (default: --weth)");
+    e->add_option("--v2-factory", opt->v2_factories,
+                  "Uniswap V2 style factory: ADDRESS[:FEE_BPS[:LABEL]] (fee default 30)");
+    e->add_option("--v3-factory", opt->v3_factories, "Uniswap V3 factory: ADDRESS[:LABEL]");
+    e->add_option("--from-block", opt->from_block, "First block to look for pools in")
+        ->capture_default_str();
+    e->add_option("--flash-source", opt->flash_sources,
+                  "A lender of the base token: v2:PAIR[:FEE_BPS], v3:POOL, balancer:VAULT or "
+                  "aave:POOL (fees and balances are read from the chain)")
+        ->required();
+    e->add_option("--max-hops", opt->max_hops, "Longest cycle (2 to 4)")
+        ->check(CLI::Range(2U, 4U))
+        ->capture_default_str();
+    e->add_option("--mode", opt->mode, "Scoring mode: sequential, batch, parallel, ultra")
+        ->capture_default_str();
+    e->add_option("--min-profit", opt->min_profit,
+                  "Base-token wei that must remain after gas for a trade to be sent")
+        ->capture_default_str();
+    e->add_option("--max-trade", opt->max_trade, "Largest trade input, native wei (0: no limit)")
+        ->capture_default_str();
+    e->add_option("--daily-cap", opt->daily_cap,
+                  "Sum of trade inputs per UTC day, native wei (0: no limit)")
+        ->capture_default_str();
+    e->add_option("--max-in-flight", opt->max_in_flight, "Trades in flight at once")
+        ->capture_default_str();
+    e->add_option("--breaker-failures", opt->breaker_failures,
+                  "Failures within the window that open the circuit breaker (0: never)")
+        ->capture_default_str();
+    e->add_option("--breaker-window-s", opt->breaker_window_s, "The breaker's window")
+        ->capture_default_str();
+    e->add_option("--breaker-cool-down-s", opt->breaker_cool_down_s,
+                  "How long the breaker stays open")
+        ->capture_default_str();
+    e->add_option("--top", opt->top, "Opportunities to try, best first")->capture_default_str();
+    e->add_flag("--dry-run", opt->dry_run, "Simulate only: send nothing");
+    e->add_option("--relay", opt->relay,
+                  "Send through a Flashbots-style relay (eth_sendBundle, X-Flashbots-Signature "
+                  "signed with the key) instead of the node");
+    e->add_option("--webhook", opt->webhook,
+                  "Slack-compatible webhook for executed, failed and circuit-breaker alerts");
+    e->callback([opt] { run_execute(*opt); });
+}
+
+}  // namespace macf::cli
