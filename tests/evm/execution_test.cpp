@@ -11,6 +11,8 @@
 //    time borrowing from the cheapest lender offered (V3 flash, V2 flash swap, Balancer Vault,
 //    Aave V3); every time the owner's W balance grows by exactly the predicted profit and its
 //    ether pays exactly gasUsed × effectiveGasPrice;
+//  - two senders sharing the nonce manager get every nonce once, and a send after another
+//    wallet used the account resynchronises and goes out under the next nonce;
 //  - a competitor's swap mined before ours in the same block makes ours revert: no W lost,
 //    the failure alerted and counted; the stale opportunity then is not sent at all.
 // Run by ctest under tools/evm/with-node.sh; skips without MACF_RPC_URL and the fixture.
@@ -19,6 +21,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -463,6 +466,65 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     EXPECT_EQ(alerts.events[0], "failed");
     EXPECT_EQ(alerts.events[1], "failed");
     EXPECT_NE(alerts.texts[0].find("reverted"), std::string::npos) << alerts.texts[0];
+}
+
+TEST_F(ExecutionOnNode, ConcurrentSendersShareOneNonceSequenceAndResync) {
+    // Two senders, each with its own connection, share the owner's nonce manager; blocks are
+    // mined by hand so both can queue. Every transaction is mined, nonces have no gap.
+    rpc_->call("evm_setAutomine", "[false]");
+    const std::uint64_t first = nonces_->next_new();
+    constexpr int kEach = 10;
+    std::vector<macf::chain::SendResult> sent[2];
+    std::vector<std::thread> senders;
+    const auto fees = client_->fees();
+    for (int t = 0; t < 2; ++t) {
+        senders.emplace_back([&, t] {
+            macf::chain::RpcClient rpc(
+                macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+            macf::chain::ExecutorOptions options;
+            options.chain_id = chain_id_;
+            macf::chain::ExecutorClient client(rpc, *key_, fixture_->executor, *nonces_, options);
+            for (int i = 0; i < kEach; ++i)
+                sent[t].push_back(client.send_call(fixture_->trader, {}, 21000, fees));
+        });
+    }
+    for (auto& th : senders) th.join();
+    rpc_->call("evm_mine");
+    rpc_->call("evm_setAutomine", "[true]");
+    std::set<std::uint64_t> used;
+    for (const auto& list : sent) {
+        for (const auto& r : list) {
+            ASSERT_FALSE(r.error.has_value()) << r.error->message;
+            used.insert(r.nonce);
+            const auto receipt = client_->wait(*r.hash, r.nonce);
+            ASSERT_TRUE(receipt.has_value());
+            EXPECT_TRUE(receipt->success);
+        }
+    }
+    EXPECT_EQ(used.size(), 2U * kEach);
+    EXPECT_EQ(*used.begin(), first);
+    EXPECT_EQ(*used.rbegin(), first + 2 * kEach - 1);
+    EXPECT_TRUE(nonces_->pending().empty());
+
+    // Another wallet uses the account behind macf's back: macf's next send hears "nonce too
+    // low", reads the pending count again, and goes out under the next free nonce.
+    macf::chain::Transaction tx;
+    tx.chain_id = chain_id_;
+    tx.nonce = nonces_->next_new();
+    tx.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
+    tx.max_fee_per_gas = fees.max_fee_per_gas;
+    tx.gas_limit = 21000;
+    tx.to = fixture_->trader;
+    rpc_->call("eth_sendRawTransaction", "[\"" +
+                                             macf::chain::to_hex(macf::chain::encode_transaction(
+                                                 macf::chain::sign_transaction(tx, *key_))) +
+                                             "\"]");
+    const std::uint64_t resyncs = nonces_->resyncs();
+    const auto after = client_->send_call(fixture_->trader, {}, 21000, fees);
+    ASSERT_FALSE(after.error.has_value()) << after.error->message;
+    EXPECT_EQ(after.nonce, tx.nonce + 1);
+    EXPECT_EQ(nonces_->resyncs(), resyncs + 1);
+    EXPECT_TRUE(client_->wait(*after.hash, after.nonce)->success);
 }
 
 }  // namespace
