@@ -148,6 +148,15 @@ SendResult ExecutorClient::send_call(const std::optional<Address>& to,
             }
             nonces_.sent(tx.nonce);
             return result;
+        } catch (const TransportError& e) {
+            // The node may have received it before the connection failed: keep its nonce
+            // pending and let the caller follow its hash (a resync sorts out a drop).
+            nonces_.sent(tx.nonce);
+            result.hash = transaction_hash(stx);
+            result.error = SendError{std::string("transport: ") + e.what() +
+                                         " (the transaction may have reached the node)",
+                                     NonceFault::none};
+            return result;
         } catch (const std::runtime_error& e) {
             const std::string message = dynamic_cast<const RpcError*>(&e)
                                             ? static_cast<const RpcError&>(e).message()

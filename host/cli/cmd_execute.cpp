@@ -171,7 +171,10 @@ chain::FlashSource flash_source(chain::RpcClient& rpc, const std::string& spec,
     const std::string& kind = parts[0];
     if (kind == "v2") {
         s.kind = chain::FlashSourceKind::uniswap_v2;
-        s.fee = U256{parts.size() > 2 ? std::stoull(parts[2]) : 30};
+        s.fee = U256{30};
+        if (parts.size() > 2 && (!dex::parse_u256(parts[2], s.fee) || !(s.fee < U256{10000})))
+            throw std::runtime_error("--flash-source '" + spec +
+                                     "': the V2 fee must be basis points below 10000");
         const U256 balance = balance_of(rpc, base, s.lender);
         s.available = holds_base() && !balance.is_zero() ? balance - U256{1} : U256{};
     } else if (kind == "v3") {

@@ -132,7 +132,10 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
         return out;
     }
     const auto sent = client_.send(*out.plan, gas_limit, fees, relay);
-    if (sent.error) {
+    if (sent.error && sent.hash)
+        spdlog::warn("executor: {}; following {}", sent.error->message,
+                     chain::hash_hex(*sent.hash));
+    if (sent.error && !sent.hash) {
         out.status = TradeStatus::send_failed;
         out.reason = "send refused: " + sent.error->message;
         decision.permit->finish(false);

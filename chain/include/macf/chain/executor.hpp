@@ -53,7 +53,9 @@ struct SendError {
     NonceFault fault = NonceFault::none;  ///< what it says about the nonce
 };
 
-/// A sent transaction, or why it was not sent.
+/// A sent transaction, or why it was not sent. Both `hash` and `error` are set when the
+/// connection failed during the send: the node may have the transaction, so its nonce stays
+/// pending and the caller follows the hash.
 struct SendResult {
     std::optional<Hash32> hash;
     std::uint64_t nonce = 0;
