@@ -177,6 +177,13 @@ SendResult ExecutorClient::send_call(const std::optional<Address>& to,
     return result;
 }
 
+bool ExecutorClient::dropped(const Hash32& hash) {
+    const auto tx = rpc_.call("eth_getTransactionByHash", "[\"" + hash_hex(hash) + "\"]");
+    if (tx.type != json::Value::Type::kNull) return false;
+    nonces_.resync();
+    return true;
+}
+
 std::optional<Receipt> ExecutorClient::wait(const Hash32& hash, std::uint64_t nonce) {
     const auto deadline = std::chrono::steady_clock::now() + options_.receipt_timeout;
     while (std::chrono::steady_clock::now() < deadline) {

@@ -149,7 +149,9 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
     out.receipt = client_.wait(*sent.hash, sent.nonce);
     if (!out.receipt) {
         out.status = TradeStatus::unconfirmed;
-        out.reason = "no receipt before the timeout";
+        out.reason = client_.dropped(*sent.hash)
+                         ? "dropped from the pool before it was mined (nonces resynchronised)"
+                         : "no receipt before the timeout; still pending";
         // The permit is dropped without an outcome: its pools free up, no failure is counted.
         return out;
     }

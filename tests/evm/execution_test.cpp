@@ -11,8 +11,9 @@
 //    time borrowing from the cheapest lender offered (V3 flash, V2 flash swap, Balancer Vault,
 //    Aave V3); every time the owner's W balance grows by exactly the predicted profit and its
 //    ether pays exactly gasUsed × effectiveGasPrice;
-//  - two senders sharing the nonce manager get every nonce once, and a send after another
-//    wallet used the account resynchronises and goes out under the next nonce;
+//  - two senders sharing the nonce manager get every nonce once, a send after another wallet
+//    used the account resynchronises and goes out under the next nonce, and a transaction
+//    dropped from the pool is seen as dropped and its nonce reused;
 //  - a competitor's swap mined before ours in the same block makes ours revert: no W lost,
 //    the failure alerted and counted; the stale opportunity then is not sent at all.
 // Run by ctest under tools/evm/with-node.sh; skips without MACF_RPC_URL and the fixture.
@@ -525,6 +526,19 @@ TEST_F(ExecutionOnNode, ConcurrentSendersShareOneNonceSequenceAndResync) {
     EXPECT_EQ(after.nonce, tx.nonce + 1);
     EXPECT_EQ(nonces_->resyncs(), resyncs + 1);
     EXPECT_TRUE(client_->wait(*after.hash, after.nonce)->success);
+
+    // A transaction dropped from the pool (hardhat_dropTransaction) is seen as dropped, and its
+    // nonce goes out again with the next send.
+    rpc_->call("evm_setAutomine", "[false]");
+    const auto lost = client_->send_call(fixture_->trader, {}, 21000, fees);
+    ASSERT_FALSE(lost.error.has_value()) << lost.error->message;
+    rpc_->call("hardhat_dropTransaction", "[\"" + macf::chain::hash_hex(*lost.hash) + "\"]");
+    rpc_->call("evm_setAutomine", "[true]");
+    EXPECT_TRUE(client_->dropped(*lost.hash));
+    const auto again = client_->send_call(fixture_->trader, {}, 21000, fees);
+    ASSERT_FALSE(again.error.has_value()) << again.error->message;
+    EXPECT_EQ(again.nonce, lost.nonce);
+    EXPECT_TRUE(client_->wait(*again.hash, again.nonce)->success);
 }
 
 }  // namespace

@@ -107,6 +107,11 @@ class ExecutorClient {
     /// the nonce stays pending). A mined transaction's nonce is confirmed.
     std::optional<Receipt> wait(const Hash32& hash, std::uint64_t nonce);
 
+    /// After a wait that timed out: true when the node no longer knows the transaction
+    /// (eth_getTransactionByHash is null), in which case the nonce manager is resynchronised
+    /// from the pending count and the dropped nonce is free again.
+    bool dropped(const Hash32& hash);
+
     /// The owner's address.
     const Address& owner() const noexcept { return owner_; }
     /// The contract's address.
