@@ -310,6 +310,28 @@ TEST_F(ExecutionOnNode, ContractGuardsItsOwnerItsMinimumAndSweeps) {
     EXPECT_EQ(sim.revert_reason, "ProfitBelowMinimum(profit " +
                                      macf::dex::to_string(plan->min_profit - U256{1}) +
                                      ", minimum " + macf::dex::to_string(plan->min_profit) + ")");
+    // The trade executor's own refusals, before anything is sent: above the risk limit; a
+    // profit that does not cover gas plus the threshold.
+    {
+        macf::host::RiskLimits tight;
+        tight.max_trade_wei = U256{1000};
+        macf::host::RiskManager risk(tight);
+        macf::host::TradeExecutor executor(*client_, risk, nullptr, {});
+        const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
+        const auto srcs = sources(kV3);
+        auto out = executor.execute(m, *opp, srcs, gas);
+        EXPECT_EQ(out.status, TradeStatus::skipped);
+        EXPECT_NE(out.reason.find("above the maximum"), std::string::npos) << out.reason;
+        macf::host::RiskManager open_risk({});
+        macf::host::TradeSettings greedy;
+        greedy.min_net_profit = U256{1} << 100;
+        macf::host::TradeExecutor picky(*client_, open_risk, nullptr, greedy);
+        const std::uint64_t next = nonces_->next_new();
+        out = picky.execute(m, *opp, srcs, gas);
+        EXPECT_EQ(out.status, TradeStatus::not_sent);
+        EXPECT_NE(out.reason.find("does not cover gas"), std::string::npos) << out.reason;
+        EXPECT_EQ(nonces_->next_new(), next);
+    }
     // Only the owner may call it.
     const auto data = macf::chain::to_hex(macf::chain::execute_calldata(*plan));
     try {
