@@ -300,14 +300,6 @@ void run_execute(const ExecuteOptions& o) {
         };
         webhook = std::make_unique<chain::AlertWebhook>(o.webhook, wo);
     }
-    risk.on_breaker_open([&](unsigned failures) {
-        spdlog::error("circuit breaker open after {} failures", failures);
-        if (webhook)
-            webhook->post(
-                {chain::AlertEvent::circuit_breaker,
-                 "macf circuit breaker open after " + std::to_string(failures) + " failures",
-                 {}});
-    });
     std::unique_ptr<chain::BundleRelay> relay;
     chain::RawSender relay_sender;
     if (!o.relay.empty()) {

@@ -71,7 +71,16 @@ const char* to_string(TradeStatus status) noexcept {
 
 TradeExecutor::TradeExecutor(chain::ExecutorClient& client, RiskManager& risk,
                              chain::AlertWebhook* alerts, TradeSettings settings)
-    : client_(client), risk_(risk), alerts_(alerts), settings_(std::move(settings)) {}
+    : client_(client), risk_(risk), alerts_(alerts), settings_(std::move(settings)) {
+    risk_.on_breaker_open([this](unsigned failures) {
+        spdlog::error("executor: circuit breaker open after {} failures", failures);
+        if (alerts_ != nullptr)
+            alerts_->post({chain::AlertEvent::circuit_breaker,
+                           "macf circuit breaker open after " + std::to_string(failures) +
+                               " failed trades: no trade until it cools down",
+                           {{"failures", std::to_string(failures)}}});
+    });
+}
 
 TradeOutcome TradeExecutor::execute(const Market& market, const Opportunity& opp,
                                     std::span<const chain::FlashSource> sources,

@@ -434,7 +434,7 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     });
     macf::chain::AlertWebhook webhook(receiver.url());
     macf::host::RiskLimits limits;
-    limits.breaker_failures = 5;
+    limits.breaker_failures = 1;  // the one revert opens the circuit breaker
     macf::host::RiskManager risk(limits);
     macf::host::TradeExecutor executor(*client_, risk, &webhook, {});
 
@@ -472,23 +472,36 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     EXPECT_EQ(eth_before - ether_balance(fixture_->owner), out.receipt->fee_paid());  // only gas
     EXPECT_EQ(risk.counters().failed, 1U);
     EXPECT_EQ(executor.count(TradeStatus::reverted), 1U);
+    EXPECT_TRUE(risk.breaker_open());
 
-    // The same (now stale) opportunity again: the simulation reverts, nothing is sent.
+    // While the breaker is open nothing is tried.
+    const auto refused = executor.execute(m, *opp, srcs, gas);
+    EXPECT_EQ(refused.status, TradeStatus::skipped);
+    EXPECT_NE(refused.reason.find("circuit breaker"), std::string::npos) << refused.reason;
+
+    // Through another executor without the breaker, the same (now stale) opportunity: the
+    // simulation reverts, nothing is sent.
+    macf::host::RiskManager calm({});
+    macf::host::TradeExecutor second(*client_, calm, &webhook, {});
     const std::uint64_t nonce_before = nonces_->next_new();
-    const auto again = executor.execute(m, *opp, srcs, gas);
+    const auto again = second.execute(m, *opp, srcs, gas);
     EXPECT_EQ(again.status, TradeStatus::not_sent);
     EXPECT_NE(again.reason.find("CannotRepay"), std::string::npos) << again.reason;
     std::cout << "stale opportunity: " << again.reason << "\n";
     EXPECT_FALSE(again.tx.has_value());
     EXPECT_EQ(nonces_->next_new(), nonce_before);
-    EXPECT_EQ(executor.count(TradeStatus::not_sent), 1U);
+    EXPECT_EQ(second.count(TradeStatus::not_sent), 1U);
 
     ASSERT_TRUE(webhook.flush(std::chrono::seconds(10)));
     std::lock_guard lock(alerts.m);
-    ASSERT_EQ(alerts.events.size(), 2U);
-    EXPECT_EQ(alerts.events[0], "failed");
-    EXPECT_EQ(alerts.events[1], "failed");
-    EXPECT_NE(alerts.texts[0].find("reverted"), std::string::npos) << alerts.texts[0];
+    // The revert, the breaker opening it caused, and the stale simulation: three alerts.
+    ASSERT_EQ(alerts.events.size(), 3U);
+    std::multiset<std::string> events(alerts.events.begin(), alerts.events.end());
+    EXPECT_EQ(events.count("failed"), 2U);
+    EXPECT_EQ(events.count("circuit_breaker"), 1U);
+    bool revert_alerted = false;
+    for (const auto& t : alerts.texts) revert_alerted |= t.find("reverted") != std::string::npos;
+    EXPECT_TRUE(revert_alerted);
 }
 
 TEST_F(ExecutionOnNode, ConcurrentSendersShareOneNonceSequenceAndResync) {

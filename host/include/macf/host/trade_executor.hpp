@@ -66,7 +66,8 @@ struct TradeSettings {
 /// risk manager keeps their pools apart).
 class TradeExecutor {
   public:
-    /// `alerts` may be null. All references must outlive the executor.
+    /// `alerts` may be null. All references must outlive the executor. Registers itself for
+    /// the risk manager's breaker openings (logged and alerted).
     TradeExecutor(chain::ExecutorClient& client, RiskManager& risk, chain::AlertWebhook* alerts,
                   TradeSettings settings);
 
