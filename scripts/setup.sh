@@ -24,7 +24,7 @@ jobs="${JOBS:-$(nproc)}"
 # Debian packages macf builds with (CUDA 13 is used from /usr/local/cuda when present).
 packages=(build-essential cmake ninja-build pkg-config
           libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libboost-dev libcrypto++-dev libssl-dev
-          libsecp256k1-dev)
+          libsecp256k1-dev libtomlplusplus-dev)
 if [[ "$mode" == test ]]; then
     # clang + libFuzzer for the fuzz test; Node.js for the local EVM test node (tools/evm).
     packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev)

@@ -19,6 +19,7 @@
 #include "macf/host/cycle_set.hpp"
 #include "macf/host/json_text.hpp"
 #include "macf/host/market_json.hpp"
+#include "macf/host/opportunity_json.hpp"
 #include "progress.hpp"
 
 namespace macf::cli {
@@ -95,33 +96,6 @@ std::string metrics_json(const host::Metrics& x) {
       << ",\"resimulate\":" << json_number(x.stages.resimulate)
       << ",\"select\":" << json_number(x.stages.select) << "}}";
     return o.str();
-}
-
-std::string opportunity_json(const host::Market& m, const host::Opportunity& o) {
-    const auto& base = m.tokens[o.base_token];
-    std::ostringstream s;
-    s << "{\"cycle\":" << o.cycle << ",\"base_token\":\"" << base.address.to_hex() << "\""
-      << ",\"path\":[" << json_quote(base.symbol);
-    for (const auto& h : o.hops) s << "," << json_quote(m.tokens[h.token_out].symbol);
-    s << "],\"input\":\"" << dex::to_string(o.input) << "\",\"output\":\""
-      << dex::to_string(o.output) << "\",\"flash_fee\":\"" << dex::to_string(o.flash_fee)
-      << "\",\"gas_cost\":\"" << dex::to_string(o.gas_cost) << "\",\"net_profit\":\""
-      << dex::to_string(o.net_profit) << "\",\"net_profit_units\":\""
-      << dex::to_units(o.net_profit, base.decimals)
-      << "\",\"approx_input\":" << json_number(o.approx_input)
-      << ",\"approx_profit\":" << json_number(o.approx_profit) << ",\"hops\":[";
-    for (std::size_t i = 0; i < o.hops.size(); ++i) {
-        const auto& h = o.hops[i];
-        const auto& pool = m.pools[h.pool];
-        s << (i ? "," : "") << "{\"pool\":\"" << pool.address.to_hex()
-          << "\",\"dex\":" << json_quote(pool.dex) << ",\"token_in\":\""
-          << m.tokens[h.token_in].address.to_hex() << "\",\"token_out\":\""
-          << m.tokens[h.token_out].address.to_hex() << "\",\"amount_in\":\""
-          << dex::to_string(h.amount_in) << "\",\"amount_out\":\"" << dex::to_string(h.amount_out)
-          << "\"}";
-    }
-    s << "]}";
-    return s.str();
 }
 
 void print_text(const ScanOptions& opt, const host::Market& m, const host::TokenGraph& g,
@@ -250,7 +224,7 @@ void print_json(const ScanOptions& opt, const host::Market& m, const host::Token
     o << "\"opportunities_total\":" << best.opportunities.size() << ",\"opportunities\":[";
     const std::size_t shown = std::min(opt.top, best.opportunities.size());
     for (std::size_t i = 0; i < shown; ++i)
-        o << (i ? "," : "") << opportunity_json(m, best.opportunities[i]);
+        o << (i ? "," : "") << host::opportunity_json(m, best.opportunities[i]);
     o << "],\"modes_agree\":" << (agree ? "true" : "false") << ",\"runs\":[";
     for (std::size_t i = 0; i < runs.size(); ++i)
         o << (i ? "," : "") << metrics_json(runs[i].result.metrics);

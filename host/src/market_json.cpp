@@ -476,6 +476,69 @@ void write_tokens(std::ostream& out, const Market& m, const std::vector<std::uin
 
 }  // namespace
 
+void write_pool(const Market& m, const Pool& p, std::ostream& out) {
+    out << "{\"kind\":\"" << pool_kind_name(p.kind) << "\",\"address\":\"" << p.address.to_hex()
+        << '"';
+    if (!p.dex.empty()) out << ",\"dex\":" << json_quote(p.dex);
+    switch (p.kind) {
+        case PoolKind::kUniswapV2: {
+            const auto& s = std::get<UniswapV2State>(p.state);
+            out << ",\"token0\":\"" << m.tokens[p.tokens[0]].address.to_hex() << "\",\"token1\":\""
+                << m.tokens[p.tokens[1]].address.to_hex() << "\",\"reserve0\":" << num(s.reserve0)
+                << ",\"reserve1\":" << num(s.reserve1) << ",\"fee_bps\":" << s.fee_bps;
+            break;
+        }
+        case PoolKind::kUniswapV3: {
+            const auto& s = std::get<UniswapV3State>(p.state);
+            out << ",\"token0\":\"" << m.tokens[p.tokens[0]].address.to_hex() << "\",\"token1\":\""
+                << m.tokens[p.tokens[1]].address.to_hex() << "\",\"fee\":" << s.fee_ppm
+                << ",\"tick_spacing\":" << s.tick_spacing
+                << ",\"sqrt_price_x96\":" << num(s.sqrt_price_x96)
+                << ",\"liquidity\":" << num(s.liquidity) << ",\"tick\":" << s.tick
+                << ",\"ticks\":[";
+            for (std::size_t k = 0; k < s.ticks.size(); ++k) {
+                out << (k ? "," : "") << "{\"tick\":" << s.ticks[k].tick
+                    << ",\"liquidity_net\":" << int128_text(s.ticks[k].liquidity_net) << '}';
+            }
+            out << ']';
+            break;
+        }
+        case PoolKind::kCurveStable: {
+            const auto& s = std::get<CurveStableState>(p.state);
+            out << ",\"coins\":";
+            write_tokens(out, m, p.tokens);
+            write_field(out, "balances", s.balances);
+            write_field(out, "rates", s.rates);
+            out << ",\"A\":" << num(s.amp) << ",\"a_precision\":" << s.a_precision
+                << ",\"fee\":" << num(s.fee);
+            break;
+        }
+        case PoolKind::kBalancerWeighted: {
+            const auto& s = std::get<BalancerWeightedState>(p.state);
+            out << ",\"tokens\":";
+            write_tokens(out, m, p.tokens);
+            write_field(out, "balances", s.balances);
+            write_field(out, "weights", s.weights);
+            write_field(out, "scaling_factors", s.scaling_factors);
+            out << ",\"swap_fee\":" << num(s.swap_fee) << ",\"pow\":\""
+                << (s.pow_version == dex::BalancerPowVersion::kV2 ? "v2" : "v1") << '"';
+            break;
+        }
+        case PoolKind::kBalancerStable: {
+            const auto& s = std::get<BalancerStableState>(p.state);
+            out << ",\"tokens\":";
+            write_tokens(out, m, p.tokens);
+            write_field(out, "balances", s.balances);
+            write_field(out, "scaling_factors", s.scaling_factors);
+            out << ",\"amp\":" << num(s.amp) << ",\"swap_fee\":" << num(s.swap_fee)
+                << ",\"stable_math\":\""
+                << (s.math == dex::BalancerStableMath::kCurrent ? "current" : "legacy") << '"';
+            break;
+        }
+    }
+    out << '}';
+}
+
 void write_market(const Market& m, std::ostream& out) {
     out << "{\"format\":\"" << kMarketFormat << "\",\"chain_id\":" << m.chain_id;
     if (m.block) out << ",\"block\":" << *m.block;
@@ -488,68 +551,8 @@ void write_market(const Market& m, std::ostream& out) {
     }
     out << "],\n\"pools\":[\n";
     for (std::size_t i = 0; i < m.pools.size(); ++i) {
-        const Pool& p = m.pools[i];
-        out << (i ? ",\n" : "") << "{\"kind\":\"" << pool_kind_name(p.kind) << "\",\"address\":\""
-            << p.address.to_hex() << '"';
-        if (!p.dex.empty()) out << ",\"dex\":" << json_quote(p.dex);
-        switch (p.kind) {
-            case PoolKind::kUniswapV2: {
-                const auto& s = std::get<UniswapV2State>(p.state);
-                out << ",\"token0\":\"" << m.tokens[p.tokens[0]].address.to_hex()
-                    << "\",\"token1\":\"" << m.tokens[p.tokens[1]].address.to_hex()
-                    << "\",\"reserve0\":" << num(s.reserve0) << ",\"reserve1\":" << num(s.reserve1)
-                    << ",\"fee_bps\":" << s.fee_bps;
-                break;
-            }
-            case PoolKind::kUniswapV3: {
-                const auto& s = std::get<UniswapV3State>(p.state);
-                out << ",\"token0\":\"" << m.tokens[p.tokens[0]].address.to_hex()
-                    << "\",\"token1\":\"" << m.tokens[p.tokens[1]].address.to_hex()
-                    << "\",\"fee\":" << s.fee_ppm << ",\"tick_spacing\":" << s.tick_spacing
-                    << ",\"sqrt_price_x96\":" << num(s.sqrt_price_x96)
-                    << ",\"liquidity\":" << num(s.liquidity) << ",\"tick\":" << s.tick
-                    << ",\"ticks\":[";
-                for (std::size_t k = 0; k < s.ticks.size(); ++k) {
-                    out << (k ? "," : "") << "{\"tick\":" << s.ticks[k].tick
-                        << ",\"liquidity_net\":" << int128_text(s.ticks[k].liquidity_net) << '}';
-                }
-                out << ']';
-                break;
-            }
-            case PoolKind::kCurveStable: {
-                const auto& s = std::get<CurveStableState>(p.state);
-                out << ",\"coins\":";
-                write_tokens(out, m, p.tokens);
-                write_field(out, "balances", s.balances);
-                write_field(out, "rates", s.rates);
-                out << ",\"A\":" << num(s.amp) << ",\"a_precision\":" << s.a_precision
-                    << ",\"fee\":" << num(s.fee);
-                break;
-            }
-            case PoolKind::kBalancerWeighted: {
-                const auto& s = std::get<BalancerWeightedState>(p.state);
-                out << ",\"tokens\":";
-                write_tokens(out, m, p.tokens);
-                write_field(out, "balances", s.balances);
-                write_field(out, "weights", s.weights);
-                write_field(out, "scaling_factors", s.scaling_factors);
-                out << ",\"swap_fee\":" << num(s.swap_fee) << ",\"pow\":\""
-                    << (s.pow_version == dex::BalancerPowVersion::kV2 ? "v2" : "v1") << '"';
-                break;
-            }
-            case PoolKind::kBalancerStable: {
-                const auto& s = std::get<BalancerStableState>(p.state);
-                out << ",\"tokens\":";
-                write_tokens(out, m, p.tokens);
-                write_field(out, "balances", s.balances);
-                write_field(out, "scaling_factors", s.scaling_factors);
-                out << ",\"amp\":" << num(s.amp) << ",\"swap_fee\":" << num(s.swap_fee)
-                    << ",\"stable_math\":\""
-                    << (s.math == dex::BalancerStableMath::kCurrent ? "current" : "legacy") << '"';
-                break;
-            }
-        }
-        out << '}';
+        out << (i ? ",\n" : "");
+        write_pool(m, m.pools[i], out);
     }
     out << "]}\n";
 }

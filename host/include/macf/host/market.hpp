@@ -57,19 +57,19 @@ using dex::V3Tick;
 struct UniswapV3State {
     std::uint32_t fee_ppm = 0;      ///< fee in hundredths of a basis point (3000 = 0.30 %)
     std::int32_t tick_spacing = 1;  ///< 1, 10, 60, 200, ...
-    U256 sqrt_price_x96;        ///< √(token1/token0) in Q64.96, < 2^160
-    U256 liquidity;             ///< in-range liquidity, < 2^128
-    std::int32_t tick = 0;      ///< current tick
-    std::vector<V3Tick> ticks;  ///< initialized ticks, ascending
+    U256 sqrt_price_x96;            ///< √(token1/token0) in Q64.96, < 2^160
+    U256 liquidity;                 ///< in-range liquidity, < 2^128
+    std::int32_t tick = 0;          ///< current tick
+    std::vector<V3Tick> ticks;      ///< initialized ticks, ascending
 };
 
 /// Curve StableSwap plain-pool state (coins are the pool's tokens, in order).
 struct CurveStableState {
-    std::vector<U256> balances;  ///< wei per coin
-    std::vector<U256> rates;     ///< per-coin RATES (10^(36 − decimals) for plain coins)
-    U256 amp;                    ///< A, times a_precision
+    std::vector<U256> balances;     ///< wei per coin
+    std::vector<U256> rates;        ///< per-coin RATES (10^(36 − decimals) for plain coins)
+    U256 amp;                       ///< A, times a_precision
     std::uint32_t a_precision = 1;  ///< 1 (3pool-era pools) or 100 (later pools)
-    U256 fee;                    ///< swap fee, 10^10 = 100 %
+    U256 fee;                       ///< swap fee, 10^10 = 100 %
 };
 
 /// Balancer V2 weighted pool state.

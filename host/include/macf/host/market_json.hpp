@@ -24,4 +24,7 @@ Market parse_market(std::string_view json, std::string_view origin = "<market>")
 /// Writes `market` in the snapshot format (amounts as decimal strings), one pool per line.
 void write_market(const Market& market, std::ostream& out);
 
+/// Writes one pool of `market` as the snapshot format's pool object (one line).
+void write_pool(const Market& market, const Pool& pool, std::ostream& out);
+
 }  // namespace macf::host

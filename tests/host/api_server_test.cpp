@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+// The API server on 127.0.0.1 (a free port) with a scripted backend: every endpoint, the
+// bearer token on control, 404/405/400/413/429 with JSON errors, malformed HTTP, and the
+// WebSocket stream receiving broadcasts; the server keeps answering after each bad request.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <mutex>
+
+#include "macf/chain/json.hpp"
+#include "macf/dex/u256_text.hpp"
+#include "macf/host/api_server.hpp"
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+
+struct FakeBackend : macf::host::ApiBackend {
+    std::mutex m;
+    bool synced = true;
+    bool paused = false;
+    macf::dex::U256 min_profit;
+    std::string health_json(bool& healthy) override {
+        std::lock_guard lock(m);
+        healthy = synced;
+        return synced ? R"({"status":"ok"})" : R"({"status":"syncing"})";
+    }
+    std::string metrics_text() override { return "# TYPE macf_up gauge\nmacf_up 1\n"; }
+    std::string opportunities_json() override { return R"({"block":7,"opportunities":[]})"; }
+    std::optional<std::string> pool_json(const macf::chain::Address& a) override {
+        if (a.bytes[19] == 0x01) return std::string(R"({"kind":"uniswap_v2"})");
+        return std::nullopt;
+    }
+    void set_paused(bool p) override {
+        std::lock_guard lock(m);
+        paused = p;
+    }
+    void set_min_profit(const macf::dex::U256& w) override {
+        std::lock_guard lock(m);
+        min_profit = w;
+    }
+};
+
+struct Reply {
+    unsigned status = 0;
+    std::string body;
+    std::string header(const std::string& name) const {
+        const auto it = headers.find(name);
+        return it == headers.end() ? "" : it->second;
+    }
+    std::map<std::string, std::string> headers;
+};
+
+Reply request(std::uint16_t port, http::verb verb, const std::string& target,
+              const std::string& body = {}, const std::string& token = {}) {
+    boost::asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    Reply r;
+    r.status = res.result_int();
+    r.body = res.body();
+    for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
+    return r;
+}
+
+/// Sends raw bytes and returns the status line's code (0 when the server just closed).
+unsigned raw(std::uint16_t port, const std::string& bytes) {
+    boost::asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    boost::asio::write(stream.socket(), boost::asio::buffer(bytes));
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    http::read(stream, buffer, res, ec);
+    return ec ? 0 : res.result_int();
+}
+
+macf::host::ApiConfig config(const std::string& token = "t0ken") {
+    macf::host::ApiConfig c;
+    c.listen = "127.0.0.1:0";
+    c.token = token;
+    c.max_body_bytes = 1024;
+    c.rate_limit_per_s = 1000;
+    c.burst = 1000;
+    return c;
+}
+
+TEST(ApiServer, EndpointsAnswer) {
+    FakeBackend backend;
+    macf::host::ApiServer server(config(), backend);
+    const auto port = server.port();
+    auto r = request(port, http::verb::get, "/health");
+    EXPECT_EQ(r.status, 200U);
+    backend.synced = false;
+    EXPECT_EQ(request(port, http::verb::get, "/health").status, 503U);
+    r = request(port, http::verb::get, "/metrics");
+    EXPECT_EQ(r.status, 200U);
+    EXPECT_EQ(r.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(request(port, http::verb::get, "/opportunities").body,
+              R"({"block":7,"opportunities":[]})");
+    EXPECT_EQ(request(port, http::verb::get, "/pools/0x" + std::string(38, '0') + "01").status,
+              200U);
+    r = request(port, http::verb::get, "/pools/0x" + std::string(40, '0'));
+    EXPECT_EQ(r.status, 404U);
+    EXPECT_EQ(macf::chain::json::parse(r.body).find("error")->text,
+              "no followed pool at 0x" + std::string(40, '0'));
+    EXPECT_EQ(request(port, http::verb::get, "/pools/nonsense").status, 400U);
+    EXPECT_EQ(request(port, http::verb::get, "/nope").status, 404U);
+    r = request(port, http::verb::post, "/health");
+    EXPECT_EQ(r.status, 405U);
+    EXPECT_EQ(r.header("Allow"), "GET");
+}
+
+TEST(ApiServer, ControlNeedsTheBearerToken) {
+    FakeBackend backend;
+    macf::host::ApiServer server(config(), backend);
+    const auto port = server.port();
+    auto r = request(port, http::verb::post, "/control/pause");
+    EXPECT_EQ(r.status, 401U);
+    EXPECT_EQ(r.header("WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(request(port, http::verb::post, "/control/pause", "", "wrong").status, 401U);
+    EXPECT_FALSE(backend.paused);
+    EXPECT_EQ(request(port, http::verb::post, "/control/pause", "", "t0ken").status, 200U);
+    EXPECT_TRUE(backend.paused);
+    EXPECT_EQ(request(port, http::verb::post, "/control/resume", "", "t0ken").status, 200U);
+    EXPECT_FALSE(backend.paused);
+    EXPECT_EQ(request(port, http::verb::get, "/control/pause", "", "t0ken").status, 405U);
+    EXPECT_EQ(request(port, http::verb::put, "/control/min-profit", R"({"min_profit_wei":"12345"})",
+                      "t0ken")
+                  .status,
+              200U);
+    EXPECT_EQ(backend.min_profit, macf::dex::U256{12345});
+    EXPECT_EQ(request(port, http::verb::put, "/control/min-profit", "{not json", "t0ken").status,
+              400U);
+    EXPECT_EQ(
+        request(port, http::verb::put, "/control/min-profit", R"({"min_profit_wei":-1})", "t0ken")
+            .status,
+        400U);
+    EXPECT_EQ(server.counters().unauthorized, 2U);
+
+    // Without a configured token, control is refused outright.
+    macf::host::ApiServer closed(config(""), backend);
+    EXPECT_EQ(request(closed.port(), http::verb::post, "/control/pause", "", "anything").status,
+              403U);
+}
+
+TEST(ApiServer, BadRequestsGet4xxAndTheServerGoesOn) {
+    FakeBackend backend;
+    macf::host::ApiServer server(config(), backend);
+    const auto port = server.port();
+    EXPECT_EQ(request(port, http::verb::put, "/control/min-profit", std::string(5000, 'x'), "t0ken")
+                  .status,
+              413U);
+    EXPECT_EQ(raw(port, "GARBAGE\r\n\r\n"), 400U);
+    EXPECT_EQ(raw(port, "GET / HTTP/1.1\r\nContent-Length: zzz\r\n\r\n"), 400U);
+    EXPECT_EQ(
+        raw(port, "GET /health HTTP/1.1\r\nHost: x\r\n" + std::string(20000, 'a') + "\r\n\r\n"),
+        400U);
+    EXPECT_EQ(request(port, http::verb::get, "/opportunities").status, 200U);
+}
+
+TEST(ApiServer, RateLimitAnswers429WithRetryAfter) {
+    FakeBackend backend;
+    auto c = config();
+    c.rate_limit_per_s = 1;
+    c.burst = 3;
+    macf::host::ApiServer server(c, backend);
+    unsigned ok = 0, limited = 0;
+    std::string retry;
+    for (int i = 0; i < 6; ++i) {
+        const auto r = request(server.port(), http::verb::get, "/opportunities");
+        if (r.status == 200) ++ok;
+        if (r.status == 429) {
+            ++limited;
+            retry = r.header("Retry-After");
+        }
+    }
+    EXPECT_EQ(ok, 3U);
+    EXPECT_EQ(limited, 3U);
+    EXPECT_EQ(retry, "1");
+    EXPECT_EQ(server.counters().rate_limited, 3U);
+}
+
+TEST(ApiServer, StreamReceivesBroadcasts) {
+    FakeBackend backend;
+    macf::host::ApiServer server(config(), backend);
+    boost::asio::io_context io;
+    beast::websocket::stream<beast::tcp_stream> ws(io);
+    beast::get_lowest_layer(ws).connect(
+        tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port()));
+    ws.handshake("127.0.0.1", "/stream");
+    for (int i = 0; i < 200 && server.stream_clients() == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(server.stream_clients(), 1U);
+    server.broadcast(R"({"block":1})");
+    server.broadcast(R"({"block":2})");
+    beast::flat_buffer buffer;
+    ws.read(buffer);
+    EXPECT_EQ(beast::buffers_to_string(buffer.data()), R"({"block":1})");
+    buffer.consume(buffer.size());
+    ws.read(buffer);
+    EXPECT_EQ(beast::buffers_to_string(buffer.data()), R"({"block":2})");
+    ws.close(beast::websocket::close_code::normal);
+    for (int i = 0; i < 200 && server.stream_clients() != 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(server.stream_clients(), 0U);
+    // A WebSocket anywhere else is refused.
+    beast::websocket::stream<beast::tcp_stream> other(io);
+    beast::get_lowest_layer(other).connect(
+        tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port()));
+    EXPECT_THROW(other.handshake("127.0.0.1", "/metrics"), beast::system_error);
+}
+
+TEST(ApiServer, ListenAddressInUseIsAClearError) {
+    FakeBackend backend;
+    macf::host::ApiServer first(config(), backend);
+    auto c = config();
+    c.listen = "127.0.0.1:" + std::to_string(first.port());
+    try {
+        macf::host::ApiServer second(c, backend);
+        FAIL() << "bound twice";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(c.listen), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
