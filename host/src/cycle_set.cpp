@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/host/cycle_set.hpp"
 
+#include <algorithm>
+
 #include <limits>
 #include <stdexcept>
 
@@ -72,6 +74,28 @@ std::uint64_t CycleSet::memory_bytes() const noexcept {
            pool_cycles.size() * sizeof(std::uint32_t) + segments.size() * sizeof(CycleSegment);
 }
 
+namespace {
+
+/// Fills the pool → cycles index of `set` by counting sort over the pools of `graph`.
+void build_pool_index(CycleSet& set, const TokenGraph& graph) {
+    const std::uint64_t cycles = set.size();
+    set.pool_offsets.assign(graph.pool_count() + 1, 0);
+    for (const auto e : set.hops) ++set.pool_offsets[graph.edges()[e].pool + 1];
+    for (std::uint32_t p = 0; p < graph.pool_count(); ++p) {
+        set.pool_offsets[p + 1] += set.pool_offsets[p];
+    }
+    set.pool_cycles.resize(set.hops.size());
+    std::vector<std::uint64_t> cursor(set.pool_offsets.begin(), set.pool_offsets.end() - 1);
+    for (std::uint64_t c = 0; c < cycles; ++c) {
+        for (std::uint64_t h = set.offsets[c]; h < set.offsets[c + 1]; ++h) {
+            set.pool_cycles[cursor[graph.edges()[set.hops[h]].pool]++] =
+                static_cast<std::uint32_t>(c);
+        }
+    }
+}
+
+}  // namespace
+
 CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t> base_tokens,
                           unsigned max_hops, const ProgressFn& progress) {
     if (max_hops < 2 || max_hops > kMaxHops) {
@@ -120,22 +144,43 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
         }
     }
     set.offsets[cycles] = hop_pos;
-    // Pool → cycles index by counting sort.
-    set.pool_offsets.assign(graph.pool_count() + 1, 0);
-    for (const auto e : set.hops) ++set.pool_offsets[graph.edges()[e].pool + 1];
-    for (std::uint32_t p = 0; p < graph.pool_count(); ++p) {
-        set.pool_offsets[p + 1] += set.pool_offsets[p];
-    }
-    set.pool_cycles.resize(set.hops.size());
-    std::vector<std::uint64_t> cursor(set.pool_offsets.begin(), set.pool_offsets.end() - 1);
-    for (std::uint64_t c = 0; c < cycles; ++c) {
-        for (std::uint64_t h = set.offsets[c]; h < set.offsets[c + 1]; ++h) {
-            set.pool_cycles[cursor[graph.edges()[set.hops[h]].pool]++] =
-                static_cast<std::uint32_t>(c);
-        }
-    }
+    build_pool_index(set, graph);
     if (progress) progress(1.0);
     return set;
+}
+
+CycleSet cycles_through(const CycleSet& all, const TokenGraph& graph,
+                        std::span<const std::uint32_t> pools,
+                        std::vector<std::uint32_t>& original) {
+    std::vector<std::uint32_t> ids;
+    for (const auto p : pools) {
+        if (static_cast<std::size_t>(p) + 1 >= all.pool_offsets.size()) continue;
+        const auto c = all.cycles_of_pool(p);
+        ids.insert(ids.end(), c.begin(), c.end());
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    CycleSet out;
+    out.offsets.push_back(0);
+    original.clear();
+    auto it = ids.begin();
+    for (const auto& seg : all.segments) {
+        const auto end = std::lower_bound(it, ids.end(), seg.first + seg.count);
+        if (it == end) continue;
+        CycleSegment s = seg;
+        s.first = original.size();
+        s.count = static_cast<std::uint64_t>(end - it);
+        for (; it != end; ++it) {
+            const auto hops = all.cycle(*it);
+            out.hops.insert(out.hops.end(), hops.begin(), hops.end());
+            out.offsets.push_back(out.hops.size());
+            original.push_back(*it);
+        }
+        out.count_by_length[seg.hops] += s.count;
+        out.segments.push_back(s);
+    }
+    build_pool_index(out, graph);
+    return out;
 }
 
 }  // namespace macf::host

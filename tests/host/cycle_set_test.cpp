@@ -163,3 +163,44 @@ TEST(TokenGraph, EveryPoolKindEntersTheGraphWithAnEdgePerOrderedPair) {
 }
 
 }  // namespace
+
+TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
+    const auto m = random_market(7, 12, 40);
+    const TokenGraph g(m, {});
+    const std::vector<std::uint32_t> bases = {0, 1, 2};
+    const CycleSet all = macf::host::enumerate_cycles(g, bases, 4);
+    std::mt19937 rng(3);
+    for (int round = 0; round < 20; ++round) {
+        std::vector<std::uint32_t> changed;
+        for (int k = 0; k < round % 5; ++k)
+            changed.push_back(static_cast<std::uint32_t>(rng() % (g.pool_count() + 2)));
+        std::vector<std::uint32_t> original;
+        const CycleSet sub = macf::host::cycles_through(all, g, changed, original);
+        std::vector<std::uint32_t> expect;
+        for (std::uint32_t c = 0; c < all.size(); ++c) {
+            bool uses = false;
+            for (const auto e : all.cycle(c))
+                for (const auto p : changed) uses = uses || g.edges()[e].pool == p;
+            if (uses) expect.push_back(c);
+        }
+        ASSERT_EQ(original, expect);
+        ASSERT_EQ(sub.size(), expect.size());
+        std::uint64_t in_segments = 0;
+        for (const auto& seg : sub.segments) {
+            for (std::uint64_t i = seg.first; i < seg.first + seg.count; ++i) {
+                const auto here = sub.cycle(i);
+                const auto there = all.cycle(original[i]);
+                ASSERT_TRUE(std::equal(here.begin(), here.end(), there.begin(), there.end()));
+                EXPECT_EQ(here.size(), seg.hops);
+            }
+            in_segments += seg.count;
+        }
+        EXPECT_EQ(in_segments, sub.size());
+        for (std::uint32_t p = 0; p < g.pool_count(); ++p)
+            for (const auto c : sub.cycles_of_pool(p)) {
+                bool uses = false;
+                for (const auto e : sub.cycle(c)) uses = uses || g.edges()[e].pool == p;
+                EXPECT_TRUE(uses);
+            }
+    }
+}
