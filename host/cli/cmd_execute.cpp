@@ -17,6 +17,7 @@
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/coordinator.hpp"
 #include "macf/host/cycle_set.hpp"
+#include "macf/host/flash_sources.hpp"
 #include "macf/host/mode.hpp"
 #include "macf/host/token_graph.hpp"
 #include "macf/host/trade_executor.hpp"
@@ -70,21 +71,6 @@ chain::Address parse_address(const std::string& text, const std::string& what) {
     const auto a = chain::Address::parse(text);
     if (!a) throw std::runtime_error(what + " '" + text + "': not an address");
     return *a;
-}
-
-std::vector<std::uint8_t> call_view(chain::RpcClient& rpc, const chain::Address& to,
-                                    const std::string& data) {
-    const auto r = rpc.call(
-        "eth_call", "[{\"to\":\"" + to.to_hex() + "\",\"data\":\"" + data + "\"},\"latest\"]");
-    const auto bytes = chain::from_hex(r.text);
-    if (!bytes) throw chain::MalformedResponse("eth_call returned " + r.text);
-    return *bytes;
-}
-
-U256 balance_of(chain::RpcClient& rpc, const chain::Address& token, const chain::Address& who) {
-    const chain::Word arg[] = {chain::word_of(who)};
-    return chain::AbiReader(call_view(rpc, token, chain::encode_call("balanceOf(address)", arg)))
-        .uint(0);
 }
 
 // ---- deploy-executor ----
@@ -151,66 +137,6 @@ U256 parse_wei(const std::string& text, const std::string& what) {
     return v;
 }
 
-/// Reads a lender's fee and how much of `base` it can lend.
-chain::FlashSource flash_source(chain::RpcClient& rpc, const std::string& spec,
-                                const chain::Address& base) {
-    const auto parts = split(spec, ':');
-    if (parts.size() < 2)
-        throw std::runtime_error("--flash-source '" + spec + "': expected KIND:ADDRESS");
-    chain::FlashSource s;
-    s.lender = parse_address(parts[1], "--flash-source");
-    const auto holds_base = [&] {
-        const auto t0 =
-            chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("token0()", {})))
-                .address(0);
-        const auto t1 =
-            chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("token1()", {})))
-                .address(0);
-        return t0 == base || t1 == base;
-    };
-    const std::string& kind = parts[0];
-    if (kind == "v2") {
-        s.kind = chain::FlashSourceKind::uniswap_v2;
-        s.fee = U256{30};
-        if (parts.size() > 2 && (!dex::parse_u256(parts[2], s.fee) || !(s.fee < U256{10000})))
-            throw std::runtime_error("--flash-source '" + spec +
-                                     "': the V2 fee must be basis points below 10000");
-        const U256 balance = balance_of(rpc, base, s.lender);
-        s.available = holds_base() && !balance.is_zero() ? balance - U256{1} : U256{};
-    } else if (kind == "v3") {
-        s.kind = chain::FlashSourceKind::uniswap_v3;
-        s.fee =
-            chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("fee()", {}))).uint(0, 24);
-        s.available = holds_base() ? balance_of(rpc, base, s.lender) : U256{};
-    } else if (kind == "balancer") {
-        s.kind = chain::FlashSourceKind::balancer;
-        const auto collector =
-            chain::AbiReader(
-                call_view(rpc, s.lender, chain::encode_call("getProtocolFeesCollector()", {})))
-                .address(0);
-        s.fee = chain::AbiReader(call_view(rpc, collector,
-                                           chain::encode_call("getFlashLoanFeePercentage()", {})))
-                    .uint(0);
-        s.available = balance_of(rpc, base, s.lender);
-    } else if (kind == "aave") {
-        s.kind = chain::FlashSourceKind::aave;
-        s.fee = chain::AbiReader(
-                    call_view(rpc, s.lender, chain::encode_call("FLASHLOAN_PREMIUM_TOTAL()", {})))
-                    .uint(0, 128);
-        const chain::Word arg[] = {chain::word_of(base)};
-        const auto reserve =
-            call_view(rpc, s.lender, chain::encode_call("getReserveData(address)", arg));
-        const auto a_token = chain::AbiReader(reserve).address(8);  // ReserveData.aTokenAddress
-        s.available = a_token == chain::Address{} ? U256{} : balance_of(rpc, base, a_token);
-    } else {
-        throw std::runtime_error("--flash-source '" + spec +
-                                 "': KIND must be v2, v3, balancer or aave");
-    }
-    spdlog::info("flash source {} {}: fee {}, can lend {} wei", chain::to_string(s.kind),
-                 s.lender.to_hex(), dex::to_string(s.fee), dex::to_string(s.available));
-    return s;
-}
-
 /// "SYM(0x1234…) → …": symbols are not unique, so each comes with its address's start.
 std::string route_text(const host::Market& m, const host::Opportunity& o) {
     const auto name = [&](std::uint32_t t) {
@@ -232,19 +158,7 @@ void run_execute(const ExecuteOptions& o) {
     const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
 
     // The executor must exist and be ours.
-    const auto code =
-        rpc->call("eth_getCode", "[\"" + executor_address.to_hex() + "\",\"latest\"]");
-    if (code.text == "0x" || code.text.empty())
-        throw std::runtime_error("no contract at --executor " + executor_address.to_hex() +
-                                 " on chain " + std::to_string(chain_id) +
-                                 ": deploy one with 'macf deploy-executor'");
-    const auto owner =
-        chain::AbiReader(call_view(*rpc, executor_address, chain::encode_call("owner()", {})))
-            .address(0);
-    if (owner != key.address())
-        throw std::runtime_error("the executor " + executor_address.to_hex() + " is owned by " +
-                                 owner.to_hex() + ", not by the signing key's " +
-                                 key.address().to_hex());
+    host::check_executor(*rpc, executor_address, key.address(), chain_id);
 
     host::SyncConfig config;
     for (const auto& s : o.v2_factories)
@@ -281,7 +195,8 @@ void run_execute(const ExecuteOptions& o) {
                  m.tokens[*base_index].symbol, host::mode_name(*mode), result.opportunities.size());
 
     std::vector<chain::FlashSource> sources;
-    for (const auto& spec : o.flash_sources) sources.push_back(flash_source(*rpc, spec, base));
+    for (const auto& spec : o.flash_sources)
+        sources.push_back(host::read_flash_source(*rpc, spec, base));
     if (sources.empty()) throw std::runtime_error("give at least one --flash-source");
 
     host::RiskLimits limits;

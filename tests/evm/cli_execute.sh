@@ -41,7 +41,7 @@ chmod 600 "$key"
 # No contract at the address.
 other=$(python3 -c "print('0x' + '11' * 20)")
 if "$macf" execute "${common[@]/$executor/$other}" --dry-run 2>"$work/other.log"; then echo "a foreign executor was accepted"; exit 1; fi
-grep -q "no contract at --executor $other" "$work/other.log" || { cat "$work/other.log"; exit 1; }
+grep -q "no contract at the executor address $other" "$work/other.log" || { cat "$work/other.log"; exit 1; }
 # An executor owned by another account (the trader deploys one) is refused too.
 foreign=$(MACF_OWNER_KEY=59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d \
     "$macf" deploy-executor --rpc "$MACF_RPC_URL" --key-env MACF_OWNER_KEY 2>>"$work/deploy.log")
