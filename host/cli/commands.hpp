@@ -17,6 +17,8 @@ void add_quote_command(CLI::App& app);
 void add_sync_command(CLI::App& app);
 /// Registers `macf deploy-executor` and `macf execute`.
 void add_execution_commands(CLI::App& app);
+/// Registers `macf serve`.
+void add_serve_command(CLI::App& app);
 
 /// Exit codes of the macf command.
 enum ExitCode : int {

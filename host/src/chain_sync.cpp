@@ -747,7 +747,7 @@ std::vector<std::uint32_t> ChainSync::take_dirty() {
     return out;
 }
 
-std::size_t ChainSync::publish(ReserveCache& cache) {
+std::size_t ChainSync::publish(ReserveCache& cache, std::vector<std::uint32_t>* changed) {
     std::size_t written = 0;
     std::vector<bool> done(market_.pools.size(), false);
     // Only V2/V3 pools have a fixed-size record; Curve and Balancer pools are read from the
@@ -756,7 +756,9 @@ std::size_t ChainSync::publish(ReserveCache& cache) {
         const PoolKind kind = market_.pools[p].kind;
         return kind == PoolKind::kUniswapV2 || kind == PoolKind::kUniswapV3;
     };
-    for (const auto p : take_dirty()) {
+    const auto dirty = take_dirty();
+    if (changed != nullptr) *changed = dirty;
+    for (const auto p : dirty) {
         if (!has_record(p)) continue;
         cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));
         done[p] = true;

@@ -99,8 +99,9 @@ class ChainSync {
     /// Publishes the V2/V3 pools changed since the last call to `cache` (their records, which
     /// marks them dirty for the next scoring round) and re-publishes records the cache let
     /// expire; no RPC. Curve and Balancer pools have no record (the scorer reads them from the
-    /// market). Returns the number of records written.
-    std::size_t publish(ReserveCache& cache);
+    /// market). Returns the number of records written. `changed`, when given, receives the
+    /// pools changed since the last call (all kinds; what take_dirty() would have returned).
+    std::size_t publish(ReserveCache& cache, std::vector<std::uint32_t>* changed = nullptr);
     /// Reads `pools` (indices) again from the chain at the synced block, in batches: for pools
     /// explicitly invalidated. Returns the eth_calls made. Throws SyncError, state unchanged.
     std::uint64_t refetch(const std::vector<std::uint32_t>& pools);
