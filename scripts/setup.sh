@@ -27,7 +27,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libsecp256k1-dev libtomlplusplus-dev)
 if [[ "$mode" == test ]]; then
     # clang + libFuzzer for the fuzz test; Node.js for the local EVM test node (tools/evm).
-    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev)
+    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev gnuplot-nox)
     command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

@@ -61,22 +61,6 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-/// True when both runs found the same cycles with the same exact amounts.
-bool same_opportunities(const std::vector<host::Opportunity>& a,
-                        const std::vector<host::Opportunity>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (a[i].cycle != b[i].cycle || a[i].input != b[i].input || a[i].output != b[i].output ||
-            a[i].net_profit != b[i].net_profit || a[i].hops.size() != b[i].hops.size()) {
-            return false;
-        }
-        for (std::size_t h = 0; h < a[i].hops.size(); ++h) {
-            if (a[i].hops[h].amount_out != b[i].hops[h].amount_out) return false;
-        }
-    }
-    return true;
-}
-
 std::string token_label(const host::Market& m, std::uint32_t t) { return m.tokens[t].symbol; }
 
 std::string metrics_json(const host::Metrics& x) {
@@ -325,7 +309,7 @@ void run_scan(const ScanOptions& opt) {
     }
     bool agree = true;
     for (std::size_t i = 1; i < runs.size(); ++i) {
-        if (!same_opportunities(runs[0].result.opportunities, runs[i].result.opportunities)) {
+        if (!host::same_opportunities(runs[0].result.opportunities, runs[i].result.opportunities)) {
             agree = false;
             spdlog::error("mode {} returned different opportunities from {}",
                           host::mode_name(runs[i].mode), host::mode_name(runs[0].mode));

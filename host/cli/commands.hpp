@@ -19,6 +19,8 @@ void add_sync_command(CLI::App& app);
 void add_execution_commands(CLI::App& app);
 /// Registers `macf serve`.
 void add_serve_command(CLI::App& app);
+/// Registers `macf bench`.
+void add_bench_command(CLI::App& app);
 
 /// Exit codes of the macf command.
 enum ExitCode : int {

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     macf::cli::add_sync_command(app);
     macf::cli::add_execution_commands(app);
     macf::cli::add_serve_command(app);
+    macf::cli::add_bench_command(app);
     app.footer("Logs go to stderr; results to stdout. Run 'macf COMMAND --help' for each command.");
     app.parse_complete_callback([&] {
         auto logger = spdlog::stderr_color_mt("macf");

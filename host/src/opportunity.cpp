@@ -319,4 +319,18 @@ bool ranks_before(const Opportunity& a, const Opportunity& b) noexcept {
     return a.cycle < b.cycle;
 }
 
+bool same_opportunities(const std::vector<Opportunity>& a, const std::vector<Opportunity>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].cycle != b[i].cycle || a[i].input != b[i].input || a[i].output != b[i].output ||
+            a[i].net_profit != b[i].net_profit || a[i].hops.size() != b[i].hops.size()) {
+            return false;
+        }
+        for (std::size_t h = 0; h < a[i].hops.size(); ++h) {
+            if (a[i].hops[h].amount_out != b[i].hops[h].amount_out) return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace macf::host

@@ -5,9 +5,11 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "macf/chain/json.hpp"
 #include "macf/host/market_json.hpp"
 #include "run_macf.hpp"
 
@@ -30,7 +32,8 @@ const std::string kSample = std::string(MACF_SOURCE_DIR) + "/data/sample-market.
 TEST(Cli, HelpIsCompleteAndExitsZero) {
     const auto top = run("--help");
     EXPECT_EQ(top.code, 0);
-    for (const char* sub : {"scan", "gen", "import-pairs", "quote"})
+    for (const char* sub : {"scan", "gen", "import-pairs", "quote", "sync", "deploy-executor",
+                            "execute", "serve", "bench"})
         EXPECT_NE(top.out.find(sub), std::string::npos);
     const auto scan = run("scan --help");
     EXPECT_EQ(scan.code, 0);
@@ -85,3 +88,28 @@ TEST(Cli, GenIsDeterministicAndScannable) {
 }
 
 }  // namespace
+
+TEST(Cli, BenchRunsEveryModeAndWritesJsonAndAChart) {
+    const std::string dir = ::testing::TempDir();
+    const std::string json = dir + "macf-bench-test.json";
+    const std::string png = dir + "macf-bench-test.png";
+    std::remove(png.c_str());
+    const auto r = run("bench --generate 300 700 --repeat 1 --max-hops 3 --json-out " + json +
+                       " --png " + png);
+    ASSERT_EQ(r.code, 0) << r.out;
+    for (const char* mode : {"sequential", "batch", "parallel", "ultra"})
+        EXPECT_NE(r.out.find(mode), std::string::npos) << mode;
+    EXPECT_NE(r.out.find("all modes returned the same opportunities"), std::string::npos);
+    const auto doc = macf::chain::json::parse(slurp(json));
+    const auto& markets = doc.find("markets")->items;
+    ASSERT_EQ(markets.size(), 2U);
+    for (const auto& m : markets) {
+        EXPECT_TRUE(m.find("modes_agree")->boolean);
+        ASSERT_EQ(m.find("runs")->items.size(), 4U);
+        EXPECT_EQ(m.find("runs")->items[0].find("speedup")->text, "1");
+    }
+    if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
+        EXPECT_GT(std::filesystem::file_size(png), 1000U);
+    }
+    EXPECT_EQ(run("bench --market " + kSample + " --generate 10").code, 2);  // one or the other
+}

@@ -89,6 +89,10 @@ std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycl
                                       const Candidate& cand, const GasPrice& gas,
                                       const CostModel& costs, const dex::U256& min_profit);
 
+/// True when both lists hold the same cycles in the same order with the same exact amounts
+/// (input, output, net profit, every hop's output): how the modes are checked to agree.
+bool same_opportunities(const std::vector<Opportunity>& a, const std::vector<Opportunity>& b);
+
 /// Orders opportunities by exact net profit, highest first, then by cycle id.
 bool ranks_before(const Opportunity& a, const Opportunity& b) noexcept;
 
