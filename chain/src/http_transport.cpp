@@ -120,6 +120,10 @@ class HttpTransport final : public Transport {
                                          const asio::ip::tcp::endpoint&) { ec = e; });
         run();
         check(ec);
+        // A request is written in more than one segment; without TCP_NODELAY each waits for
+        // the server's delayed ACK (~40 ms on Linux) — found by bench/e2e-latency.sh.
+        boost::system::error_code ignored;
+        tcp.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     }
 
     beast::tcp_stream& plain_stream(std::chrono::milliseconds timeout) {

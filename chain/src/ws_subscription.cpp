@@ -106,7 +106,15 @@ struct WsSubscription::Impl {
         if (!open()) throw TransportError(url + ": not connected");
         start_read();
         io.restart();
-        io.run_for(wait);
+        // Handlers run one at a time until the read completes: run_for alone would also wait
+        // out the stream's own timers (its keep-alive pings) and hold a message back for the
+        // whole `wait` (found by bench/e2e-latency.sh: up to the polling interval per block).
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (!read_done) {
+            const auto left = deadline - std::chrono::steady_clock::now();
+            if (left <= std::chrono::steady_clock::duration::zero()) break;
+            if (io.run_one_for(left) == 0 && io.stopped()) break;
+        }
         if (!read_done) return std::nullopt;
         reading = false;
         if (read_error) lost(read_error.message());
@@ -202,6 +210,10 @@ void WsSubscription::connect() {
         s.io.restart();
         s.io.run();
         if (ec) s.lost("connect: " + ec.message());
+        s.with([](auto& w) {  // see http_transport.cpp: no Nagle delay on small messages
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(w).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+        });
         if (s.tls) {
             auto& layer = s.tls->next_layer();
             if (!SSL_set_tlsext_host_name(layer.native_handle(), s.parts.host.c_str())) {

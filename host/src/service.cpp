@@ -380,6 +380,8 @@ void Service::run(const std::atomic<bool>& stop) {
         heads = std::make_unique<chain::WsSubscription>(
             config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), tls);
     auto next_ws_attempt = Clock::now();
+    std::uint64_t announced = 0;  ///< the last head newHeads announced
+    auto announced_until = Clock::now();
     // The graph and cycle set are rebuilt when the followed pools change.
     const auto rebuild = [&] {
         std::shared_lock lock(market_mutex_);
@@ -408,6 +410,7 @@ void Service::run(const std::atomic<bool>& stop) {
         // Gas price of the scoring: configured, or the latest base fee + 1 gwei.
         std::uint64_t head = 0;
         try {
+            spdlog::debug("reading the latest block");
             const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
             head = chain::parse_quantity_u64(latest.find("number")->text);
             if (config_.engine.gas_price_gwei > 0) {
@@ -422,6 +425,7 @@ void Service::run(const std::atomic<bool>& stop) {
         }
         std::vector<BlockReport> reports;
         const auto t_apply = Clock::now();
+        spdlog::debug("following from block {} (head {})", e.sync->synced_block(), head);
         std::vector<std::uint32_t> dirty;
         try {
             std::unique_lock lock(market_mutex_);
@@ -487,14 +491,29 @@ void Service::run(const std::atomic<bool>& stop) {
                 try {
                     heads->connect();
                     heads->subscribe(R"(["newHeads"])");
+                    spdlog::info("subscribed to newHeads on {}", config_.node.ws);
                 } catch (const std::exception& ex) {
                     spdlog::warn("WebSocket {}: {}; polling", config_.node.ws, ex.what());
                     next_ws_attempt = Clock::now() + std::chrono::seconds(5);
                 }
             }
+            // A head announced but not yet served by "latest" (some nodes announce first):
+            // look again shortly instead of waiting for the next announcement.
+            if (announced > e.sync->synced_block() && Clock::now() < announced_until) {
+                wait_or_stop(stop, std::chrono::milliseconds(5));
+                continue;
+            }
             if (heads->connected()) {
                 try {
-                    (void)heads->next(std::chrono::milliseconds(config_.node.poll_ms));
+                    if (const auto n =
+                            heads->next(std::chrono::milliseconds(config_.node.poll_ms))) {
+                        if (const auto* number = n->result.find("number")) {
+                            announced = chain::parse_quantity_u64(number->text);
+                            spdlog::debug("newHeads: block {}", announced);
+                            announced_until =
+                                Clock::now() + std::chrono::milliseconds(config_.node.poll_ms);
+                        }
+                    }
                     continue;
                 } catch (const std::exception& ex) {
                     spdlog::warn("WebSocket {} lost: {}", config_.node.ws, ex.what());
