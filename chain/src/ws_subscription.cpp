@@ -106,9 +106,8 @@ struct WsSubscription::Impl {
         if (!open()) throw TransportError(url + ": not connected");
         start_read();
         io.restart();
-        // Handlers run one at a time until the read completes: run_for alone would also wait
-        // out the stream's own timers (its keep-alive pings) and hold a message back for the
-        // whole `wait` (found by bench/e2e-latency.sh: up to the polling interval per block).
+        // Handlers run one at a time until the read completes, so a message is returned as soon
+        // as it arrives even while other work (the stream's timers) is pending.
         const auto deadline = std::chrono::steady_clock::now() + wait;
         while (!read_done) {
             const auto left = deadline - std::chrono::steady_clock::now();
