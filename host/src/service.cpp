@@ -312,7 +312,10 @@ void Service::run(const std::atomic<bool>& stop) {
     sc.log_chunk = config_.discovery.log_chunk;
     sc.journal_depth = config_.discovery.journal_depth;
     sc.chain_id = e.chain_id;
-    e.sync = std::make_unique<ChainSync>(*e.rpc, sc);
+    {
+        std::unique_lock lock(market_mutex_);  // the API reads e.sync from its threads
+        e.sync = std::make_unique<ChainSync>(*e.rpc, sc);
+    }
     e.cache = std::make_unique<ReserveCache>(
         std::chrono::milliseconds(static_cast<long long>(config_.engine.cache_ttl_s * 1000)));
     CoordinatorConfig cc;
