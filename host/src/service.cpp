@@ -229,11 +229,18 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
         result.opportunities.size(), top.size(), 1e3 * (block_seconds + seconds_since(started)));
 
     // The best one goes to the executor (the worker drops any older one it has not taken).
+    // The market is copied for the worker only when the best opportunity is a new one (another
+    // cycle or another input), not on every block.
     if (config_.execution.enabled && !paused_.load() && !top.empty()) {
+        const Opportunity& best = top.front();
         std::lock_guard lock(work_mutex_);
-        next_trade_ = top.front();
-        e.trade_market = m;
-        work_ready_.notify_one();
+        if (!last_queued_ || last_queued_->first != best.cycle ||
+            last_queued_->second != best.input) {
+            next_trade_ = best;
+            e.trade_market = m;
+            last_queued_ = std::make_pair(best.cycle, best.input);
+            work_ready_.notify_one();
+        }
     }
 }
 

@@ -77,6 +77,7 @@ class Service : public ApiBackend {
     std::mutex work_mutex_;  ///< the execution worker's mailbox
     std::condition_variable work_ready_;
     std::optional<Opportunity> next_trade_;
+    std::optional<std::pair<std::uint32_t, dex::U256>> last_queued_;  ///< cycle, input
     std::thread worker_;
 };
 
