@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench_incremental.hpp"
 #include "commands.hpp"
 #include "macf/cuda/device.hpp"
 #include "macf/host/coordinator.hpp"
@@ -38,6 +39,8 @@ struct BenchOptions {
     std::size_t batch_size = 4096;
     std::string json_out = "macf-bench.json";
     std::string png_out = "macf-bench.png";
+    std::vector<std::uint32_t> incremental;  ///< changed-pool counts for incremental rounds
+    unsigned rounds = 50;                    ///< incremental rounds per count and mode
 };
 
 struct ModeRun {
@@ -239,6 +242,30 @@ void run_bench(const BenchOptions& o) {
         else
             spdlog::warn("no chart: {}", why);
     }
+    if (!o.incremental.empty()) {
+        // On the last market given (the largest of the default list).
+        const host::Market m = !o.generate.empty()
+                                   ? [&] {
+                                         host::GeneratorOptions g;
+                                         g.seed = o.seed;
+                                         g.pools = o.generate.back();
+                                         g.tokens = std::max<std::uint32_t>(20, g.pools / 7);
+                                         return host::generate_market(g);
+                                     }()
+                                   : host::load_market(o.market);
+        const auto rows = bench_incremental(m, o.incremental, o.rounds, o.max_hops, o.max_workers,
+                                            o.batch_size, o.seed);
+        std::printf(
+            "\nincremental rounds on %s (%u rounds each): K pools change, the cycles "
+            "through them are scored and re-simulated\n",
+            runs.back().name.c_str(), o.rounds);
+        std::printf("%8s  %-10s %14s %12s %12s %12s\n", "changed", "mode", "cycles/round",
+                    "median (ms)", "p99 (ms)", "select (ms)");
+        for (const auto& r : rows)
+            std::printf("%8u  %-10s %14.0f %12.3f %12.3f %12.3f\n", r.changed,
+                        std::string(host::mode_name(r.mode)).c_str(), r.cycles_avg, r.median_ms,
+                        r.p99_ms, r.select_ms);
+    }
     if (!agree) requested_exit_code() = kExitModesDisagree;
 }
 
@@ -271,6 +298,12 @@ void add_bench_command(CLI::App& app) {
     cmd->add_option("--batch-size", opt->batch_size, "Cycles per batch")->capture_default_str();
     cmd->add_option("--json-out", opt->json_out, "JSON results file")->capture_default_str();
     cmd->add_option("--png", opt->png_out, "Chart file ('' for none)")->capture_default_str();
+    cmd->add_option("--incremental", opt->incremental,
+                    "Also time incremental rounds on the last market with this many changed pools "
+                    "each, e.g. --incremental 1 10 100 1000 (median and p99 of the whole round)");
+    cmd->add_option("--rounds", opt->rounds, "Incremental rounds per count and mode")
+        ->check(CLI::Range(1U, 100000U))
+        ->capture_default_str();
     cmd->callback([opt] {
         if (opt->market.empty() && opt->generate.empty()) opt->generate = {1000, 4000, 14000};
         run_bench(*opt);

@@ -149,37 +149,49 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
     return set;
 }
 
-CycleSet cycles_through(const CycleSet& all, const TokenGraph& graph,
-                        std::span<const std::uint32_t> pools,
+CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
                         std::vector<std::uint32_t>& original) {
-    std::vector<std::uint32_t> ids;
+    // A bitmap over all cycles: marking is linear in the index entries of the changed pools,
+    // and reading it word by word yields the ids in ascending order without a sort.
+    std::vector<std::uint64_t> marked((all.size() + 63) / 64, 0);
+    std::uint64_t count = 0;
     for (const auto p : pools) {
         if (static_cast<std::size_t>(p) + 1 >= all.pool_offsets.size()) continue;
-        const auto c = all.cycles_of_pool(p);
-        ids.insert(ids.end(), c.begin(), c.end());
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    CycleSet out;
-    out.offsets.push_back(0);
-    original.clear();
-    auto it = ids.begin();
-    for (const auto& seg : all.segments) {
-        const auto end = std::lower_bound(it, ids.end(), seg.first + seg.count);
-        if (it == end) continue;
-        CycleSegment s = seg;
-        s.first = original.size();
-        s.count = static_cast<std::uint64_t>(end - it);
-        for (; it != end; ++it) {
-            const auto hops = all.cycle(*it);
-            out.hops.insert(out.hops.end(), hops.begin(), hops.end());
-            out.offsets.push_back(out.hops.size());
-            original.push_back(*it);
+        for (const auto c : all.cycles_of_pool(p)) {
+            std::uint64_t& w = marked[c >> 6];
+            const std::uint64_t bit = std::uint64_t{1} << (c & 63);
+            count += (w & bit) == 0 ? 1 : 0;
+            w |= bit;
         }
-        out.count_by_length[seg.hops] += s.count;
+    }
+    CycleSet out;
+    original.clear();
+    original.reserve(count);
+    out.offsets.reserve(count + 1);
+    out.hops.reserve(count * kMaxHops);
+    out.offsets.push_back(0);
+    for (const auto& seg : all.segments) {
+        const std::uint64_t first_original = original.size();
+        const std::uint64_t end = seg.first + seg.count;
+        for (std::uint64_t w = seg.first >> 6; w < marked.size() && (w << 6) < end; ++w) {
+            for (std::uint64_t bits = marked[w]; bits != 0; bits &= bits - 1) {
+                const std::uint64_t c =
+                    (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(bits));
+                if (c < seg.first || c >= end) continue;
+                const auto hops = all.cycle(c);
+                out.hops.insert(out.hops.end(), hops.begin(), hops.end());
+                out.offsets.push_back(out.hops.size());
+                original.push_back(static_cast<std::uint32_t>(c));
+            }
+        }
+        const std::uint64_t n = original.size() - first_original;
+        if (n == 0) continue;
+        CycleSegment s = seg;
+        s.first = first_original;
+        s.count = n;
+        out.count_by_length[seg.hops] += n;
         out.segments.push_back(s);
     }
-    build_pool_index(out, graph);
     return out;
 }
 

@@ -175,7 +175,7 @@ TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
         for (int k = 0; k < round % 5; ++k)
             changed.push_back(static_cast<std::uint32_t>(rng() % (g.pool_count() + 2)));
         std::vector<std::uint32_t> original;
-        const CycleSet sub = macf::host::cycles_through(all, g, changed, original);
+        const CycleSet sub = macf::host::cycles_through(all, changed, original);
         std::vector<std::uint32_t> expect;
         for (std::uint32_t c = 0; c < all.size(); ++c) {
             bool uses = false;
@@ -196,11 +196,5 @@ TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
             in_segments += seg.count;
         }
         EXPECT_EQ(in_segments, sub.size());
-        for (std::uint32_t p = 0; p < g.pool_count(); ++p)
-            for (const auto c : sub.cycles_of_pool(p)) {
-                bool uses = false;
-                for (const auto e : sub.cycle(c)) uses = uses || g.edges()[e].pool == p;
-                EXPECT_TRUE(uses);
-            }
     }
 }

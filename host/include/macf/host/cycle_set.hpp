@@ -61,9 +61,9 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
                           unsigned max_hops, const ProgressFn& progress = {});
 
 /// The cycles of `all` that use at least one of `pools` (pool indices), as a set of their own
-/// (same segments order, with its own pool index); `original[i]` is the id in
-/// `all` of its cycle i. This is what an incremental round scores.
-CycleSet cycles_through(const CycleSet& all, const TokenGraph& graph,
-                        std::span<const std::uint32_t> pools, std::vector<std::uint32_t>& original);
+/// in the same segment order, without a pool index (scoring does not need one);
+/// `original[i]` is the id in `all` of its cycle i. This is what an incremental round scores.
+CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
+                        std::vector<std::uint32_t>& original);
 
 }  // namespace macf::host
