@@ -97,6 +97,17 @@ struct AlertLog {
     std::mutex m;
     std::vector<std::string> events;
     std::vector<std::string> texts;
+
+    /// A handler for a FakeEndpoint that records each alert's event and text.
+    macf::test::FakeEndpoint::Handler receiver() {
+        return [this](const std::string& body) {
+            const auto j = macf::chain::json::parse(body);
+            std::lock_guard lock(m);
+            events.push_back(j.find("event")->text);
+            texts.push_back(j.find("text")->text);
+            return macf::test::FakeReply{200, "ok"};
+        };
+    }
 };
 
 class ExecutionOnNode : public ::testing::Test {
@@ -363,13 +374,7 @@ TEST_F(ExecutionOnNode, ContractGuardsItsOwnerItsMinimumAndSweeps) {
 
 TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfit) {
     AlertLog alerts;
-    macf::test::FakeEndpoint receiver([&](const std::string& body) {
-        const auto j = macf::chain::json::parse(body);
-        std::lock_guard lock(alerts.m);
-        alerts.events.push_back(j.find("event")->text);
-        alerts.texts.push_back(j.find("text")->text);
-        return macf::test::FakeReply{200, "ok"};
-    });
+    macf::test::FakeEndpoint receiver(alerts.receiver());
     macf::chain::AlertWebhook webhook(receiver.url());
     macf::host::RiskLimits limits;
     limits.max_trade_wei = U256{1000} * U256{1000000000000000000ULL};
@@ -425,13 +430,7 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
 
 TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     AlertLog alerts;
-    macf::test::FakeEndpoint receiver([&](const std::string& body) {
-        const auto j = macf::chain::json::parse(body);
-        std::lock_guard lock(alerts.m);
-        alerts.events.push_back(j.find("event")->text);
-        alerts.texts.push_back(j.find("text")->text);
-        return macf::test::FakeReply{200, "ok"};
-    });
+    macf::test::FakeEndpoint receiver(alerts.receiver());
     macf::chain::AlertWebhook webhook(receiver.url());
     macf::host::RiskLimits limits;
     limits.breaker_failures = 1;  // the one revert opens the circuit breaker
