@@ -63,4 +63,12 @@ std::string BundleRelay::send_bundle(const std::vector<std::vector<std::uint8_t>
     return result.text;
 }
 
+RawSender BundleRelay::next_block_sender(RpcClient& node) {
+    return [this, &node](const std::vector<std::uint8_t>& raw, std::uint64_t) {
+        const std::uint64_t target = parse_quantity_u64(node.call("eth_blockNumber").text) + 1;
+        send_bundle({raw}, target);
+        return keccak256(raw);
+    };
+}
+
 }  // namespace macf::chain

@@ -350,4 +350,9 @@ std::unique_ptr<Transport> make_ws_transport(const std::string& url, const TlsOp
     return std::make_unique<WsTransport>(url, tls);
 }
 
+std::unique_ptr<Transport> make_transport(const std::string& url, const TlsOptions& tls) {
+    const bool websocket = url.rfind("ws://", 0) == 0 || url.rfind("wss://", 0) == 0;
+    return websocket ? make_ws_transport(url, tls) : make_http_transport(url, tls);
+}
+
 }  // namespace macf::chain

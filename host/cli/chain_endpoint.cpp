@@ -30,12 +30,7 @@ std::unique_ptr<chain::RpcClient> connect(const EndpointOptions& options) {
         spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
     };
     const chain::TlsOptions tls{options.ca_file};
-    const bool websocket =
-        options.rpc.rfind("ws://", 0) == 0 || options.rpc.rfind("wss://", 0) == 0;
-    return std::make_unique<chain::RpcClient>(websocket
-                                                  ? chain::make_ws_transport(options.rpc, tls)
-                                                  : chain::make_http_transport(options.rpc, tls),
-                                              rpc_options);
+    return std::make_unique<chain::RpcClient>(chain::make_transport(options.rpc, tls), rpc_options);
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {

@@ -219,13 +219,9 @@ void run_execute(const ExecuteOptions& o) {
     chain::RawSender relay_sender;
     if (!o.relay.empty()) {
         relay = std::make_unique<chain::BundleRelay>(o.relay, key);
-        relay_sender = [&](const std::vector<std::uint8_t>& raw, std::uint64_t) {
-            const std::uint64_t target =
-                chain::parse_quantity_u64(rpc->call("eth_blockNumber").text) + 1;
-            const auto bundle = relay->send_bundle({raw}, target);
-            spdlog::info("bundle {} sent to {} for block {}", bundle, relay->endpoint(), target);
-            return chain::keccak256(raw);
-        };
+        relay_sender = relay->next_block_sender(*rpc);
+        spdlog::info("transactions go to the relay {} as bundles for the next block",
+                     relay->endpoint());
     }
     host::TradeSettings settings;
     settings.min_net_profit = parse_wei(o.min_profit, "--min-profit");

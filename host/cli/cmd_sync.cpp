@@ -89,10 +89,7 @@ void run_sync(const SyncOptions& opt) {
         spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
     };
     const chain::TlsOptions tls{opt.ca_file};
-    const bool websocket = opt.rpc.rfind("ws://", 0) == 0 || opt.rpc.rfind("wss://", 0) == 0;
-    chain::RpcClient rpc(websocket ? chain::make_ws_transport(opt.rpc, tls)
-                                   : chain::make_http_transport(opt.rpc, tls),
-                         rpc_options);
+    chain::RpcClient rpc(chain::make_transport(opt.rpc, tls), rpc_options);
     config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);
     spdlog::info("connected to {} (chain id {})", opt.rpc, config.chain_id);
     host::ChainSync sync(rpc, config);

@@ -275,15 +275,8 @@ void Service::execution_worker(const std::atomic<bool>& stop) {
             for (const auto& spec : config_.execution.flash_sources)
                 sources.push_back(read_flash_source(*e.exec_rpc, spec, base));
             const auto gas = gas_price_in(market, e.costs, opp.base_token);
-            chain::RawSender relay_sender;
-            if (e.relay) {
-                relay_sender = [&](const std::vector<std::uint8_t>& raw, std::uint64_t) {
-                    const std::uint64_t target =
-                        chain::parse_quantity_u64(e.exec_rpc->call("eth_blockNumber").text) + 1;
-                    e.relay->send_bundle({raw}, target);
-                    return chain::keccak256(raw);
-                };
-            }
+            const chain::RawSender relay_sender =
+                e.relay ? e.relay->next_block_sender(*e.exec_rpc) : chain::RawSender{};
             const auto out = e.executor->execute(market, opp, sources, gas, relay_sender);
             metrics_
                 .counter("macf_trades_total", "Trades by outcome",
@@ -313,12 +306,7 @@ void Service::run(const std::atomic<bool>& stop) {
         spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
     };
     const chain::TlsOptions tls{config_.node.ca_file};
-    const auto transport = [&]() {
-        const bool ws = config_.node.rpc.rfind("ws", 0) == 0;
-        return ws ? chain::make_ws_transport(config_.node.rpc, tls)
-                  : chain::make_http_transport(config_.node.rpc, tls);
-    };
-    e.rpc = std::make_unique<chain::RpcClient>(transport(), ro);
+    e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
     e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
     spdlog::info("connected to {} (chain id {})", config_.node.rpc, e.chain_id);
 
@@ -361,7 +349,8 @@ void Service::run(const std::atomic<bool>& stop) {
         const auto& x = config_.execution;
         e.key.emplace(x.key_file.empty() ? chain::load_key_env(x.key_env)
                                          : chain::load_key_file(x.key_file));
-        e.exec_rpc = std::make_unique<chain::RpcClient>(transport(), ro);
+        e.exec_rpc =
+            std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
         check_executor(*e.exec_rpc, x.executor, e.key->address(), e.chain_id);
         e.nonces = std::make_unique<chain::NonceManager>([&e] {
             return chain::parse_quantity_u64(
@@ -429,7 +418,6 @@ void Service::run(const std::atomic<bool>& stop) {
         // Gas price of the scoring: configured, or the latest base fee + 1 gwei.
         std::uint64_t head = 0;
         try {
-            spdlog::debug("reading the latest block");
             const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
             head = chain::parse_quantity_u64(latest.find("number")->text);
             if (config_.engine.gas_price_gwei > 0) {

@@ -137,4 +137,26 @@ TEST(AlertWebhook, ClientErrorsAreNotRetried) {
     EXPECT_EQ(hook.counters().dropped, 1U);
 }
 
+TEST(BundleRelay, NextBlockSenderTargetsTheBlockAfterTheNodesLatest) {
+    const auto key = test_key();
+    FakeEndpoint node([](const std::string& body) {
+        const auto req = macf::chain::json::parse(body);
+        return FakeReply{
+            200, R"({"jsonrpc":"2.0","id":)" + req.find("id")->text + R"(,"result":"0x10"})"};
+    });
+    std::string target;
+    FakeEndpoint relay([&](const std::string& body) {
+        const auto req = macf::chain::json::parse(body);
+        target = req.find("params")->items.at(0).find("blockNumber")->text;
+        return FakeReply{200, R"({"jsonrpc":"2.0","id":)" + req.find("id")->text +
+                                  R"(,"result":{"bundleHash":"0x01"}})"};
+    });
+    macf::chain::RpcClient node_rpc(macf::chain::make_http_transport(node.url()));
+    macf::chain::BundleRelay client(relay.url(), key);
+    const auto send = client.next_block_sender(node_rpc);
+    const std::vector<std::uint8_t> raw{0x02, 0xc0};
+    EXPECT_EQ(send(raw, 0), macf::chain::keccak256(raw));
+    EXPECT_EQ(target, "0x11");
+}
+
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "macf/chain/ecdsa.hpp"
+#include "macf/chain/executor.hpp"
 #include "macf/chain/rpc_client.hpp"
 
 namespace macf::chain {
@@ -38,6 +39,10 @@ class BundleRelay {
     /// relay's message, or TransportError.
     std::string send_bundle(const std::vector<std::vector<std::uint8_t>>& txs,
                             std::uint64_t target_block);
+
+    /// A sender for ExecutorClient::send: each raw transaction goes out as a bundle of its own
+    /// for the block after `node`'s latest; returns its hash. `node` must outlive the sender.
+    RawSender next_block_sender(RpcClient& node);
 
     /// The relay's URL.
     std::string endpoint() const { return rpc_->endpoint(); }

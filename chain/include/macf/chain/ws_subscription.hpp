@@ -61,4 +61,8 @@ class WsSubscription {
 /// and reopened after an error; ws:// or wss:// URLs.
 std::unique_ptr<Transport> make_ws_transport(const std::string& url, const TlsOptions& tls = {});
 
+/// The transport for `url` by its scheme: WebSocket for ws:// and wss://, HTTP otherwise
+/// (http:// and https://; anything else is refused by make_http_transport).
+std::unique_ptr<Transport> make_transport(const std::string& url, const TlsOptions& tls = {});
+
 }  // namespace macf::chain
