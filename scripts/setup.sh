@@ -24,10 +24,11 @@ jobs="${JOBS:-$(nproc)}"
 # Debian packages macf builds with (CUDA 13 is used from /usr/local/cuda when present).
 packages=(build-essential cmake ninja-build pkg-config
           libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libboost-dev libcrypto++-dev libssl-dev
-          libsecp256k1-dev libtomlplusplus-dev)
+          libsecp256k1-dev libtomlplusplus-dev python3-dev pybind11-dev)
 if [[ "$mode" == test ]]; then
     # clang + libFuzzer for the fuzz test; Node.js for the local EVM test node (tools/evm).
-    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev gnuplot-nox)
+    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev gnuplot-nox
+               python3-pytest python3-pytest-asyncio)
     command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

@@ -5,11 +5,9 @@
 #include <chrono>
 #include <random>
 
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
+#include "macf/host/engine.hpp"
 #include "macf/host/pool_state.hpp"
 #include "macf/host/reserve_cache.hpp"
-#include "macf/host/token_graph.hpp"
 
 namespace macf::cli {
 
@@ -19,21 +17,17 @@ std::vector<IncrementalRow> bench_incremental(const host::Market& market,
                                               unsigned max_workers, std::size_t batch_size,
                                               std::uint64_t seed) {
     host::Market m = market;  // reserves move round by round
-    const host::TokenGraph graph(m, {});
-    const std::uint32_t bases[] = {m.resolve_token("WETH")};
-    const auto all = host::enumerate_cycles(graph, bases, max_hops);
-    host::CostModel costs;
-    costs.native_token = bases[0];
+    host::TopologySettings ts;
+    ts.base_tokens = {m.resolve_token("WETH")};
+    ts.max_hops = max_hops;
+    const auto topology = host::build_topology(m, ts);
+    host::RoundSettings rs;
+    rs.costs.native_token = ts.base_tokens[0];
     std::vector<std::uint32_t> v2;
     for (std::uint32_t p = 0; p < m.pools.size(); ++p)
         if (m.pools[p].kind == host::PoolKind::kUniswapV2) v2.push_back(p);
     host::ReserveCache cache(std::chrono::hours(1));
-    {
-        std::vector<std::pair<host::Address, host::PoolState>> states;
-        for (const auto& p : m.pools)
-            if (const auto s = host::pool_state_of(p); s.valid) states.emplace_back(p.address, s);
-        cache.warm(states);
-    }
+    cache.warm(host::market_states(m));
     std::vector<IncrementalRow> rows;
     std::mt19937_64 rng(seed);
     for (const auto mode : {host::Mode::kSequential, host::Mode::kParallel}) {
@@ -41,7 +35,7 @@ std::vector<IncrementalRow> bench_incremental(const host::Market& market,
         cfg.mode = mode;
         cfg.max_workers = max_workers;
         cfg.batch_size = batch_size;
-        host::MacfCoordinator coordinator(cfg);
+        host::Engine engine(topology, cfg, rs);
         for (const auto k : changed_counts) {
             IncrementalRow row;
             row.changed = std::min<std::uint32_t>(k, static_cast<std::uint32_t>(v2.size()));
@@ -60,17 +54,12 @@ std::vector<IncrementalRow> bench_incremental(const host::Market& market,
                 const auto t0 = std::chrono::steady_clock::now();
                 for (const auto p : changed)
                     cache.set(m.pools[p].address, host::pool_state_of(m.pools[p]));
-                std::vector<std::uint32_t> original;
-                const auto subset = host::cycles_through(all, changed, original);
-                select_ms +=
-                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                        .count();
-                if (subset.size() != 0)
-                    (void)coordinator.scan({m, graph, subset, &cache, costs, dex::U256{}});
+                const host::Round round = engine.score_changed(m, changed, &cache);
                 ms.push_back(
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                         .count());
-                cycles += static_cast<double>(subset.size());
+                select_ms += 1e3 * round.select_seconds;
+                cycles += static_cast<double>(round.cycles_scored);
             }
             std::sort(ms.begin(), ms.end());
             row.cycles_avg = cycles / rounds;

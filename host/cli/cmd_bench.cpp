@@ -19,12 +19,10 @@
 #include "bench_incremental.hpp"
 #include "commands.hpp"
 #include "macf/cuda/device.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
+#include "macf/host/engine.hpp"
 #include "macf/host/json_text.hpp"
 #include "macf/host/market_gen.hpp"
 #include "macf/host/market_json.hpp"
-#include "macf/host/token_graph.hpp"
 
 namespace macf::cli {
 namespace {
@@ -65,35 +63,34 @@ MarketRun bench_market(const std::string& name, const host::Market& m, const Ben
     out.name = name;
     out.tokens = m.tokens.size();
     out.pools = m.pools.size();
-    const host::TokenGraph graph(m, {});
-    const std::uint32_t bases[] = {m.resolve_token("WETH")};
-    const auto cycles = host::enumerate_cycles(graph, bases, o.max_hops);
+    host::TopologySettings ts;
+    ts.base_tokens = {m.resolve_token("WETH")};
+    ts.max_hops = o.max_hops;
+    const auto topology = host::build_topology(m, ts);
+    const auto& cycles = topology->cycles;
     out.cycles = cycles.size();
-    host::CostModel costs;
-    costs.native_token = bases[0];
+    host::RoundSettings rs;
+    rs.costs.native_token = ts.base_tokens[0];
     host::ReserveCache cache;
-    std::vector<std::pair<host::Address, host::PoolState>> states;
-    for (const auto& p : m.pools)
-        if (const auto s = host::pool_state_of(p); s.valid) states.emplace_back(p.address, s);
+    const auto states = host::market_states(m);
     cache.warm(states);
     // The modes take turns round by round, so drift (frequency, caches, neighbours) hits
     // them alike; the median round of each is kept.
     const host::Mode modes[] = {host::Mode::kSequential, host::Mode::kBatch, host::Mode::kParallel,
                                 host::Mode::kUltra};
-    std::vector<std::unique_ptr<host::MacfCoordinator>> coordinators;
+    std::vector<std::unique_ptr<host::Engine>> engines;
     for (const auto mode : modes) {
         host::CoordinatorConfig cfg;
         cfg.mode = mode;
         cfg.max_workers = o.max_workers;
         cfg.batch_size = o.batch_size;
-        coordinators.push_back(std::make_unique<host::MacfCoordinator>(cfg));
+        engines.push_back(std::make_unique<host::Engine>(topology, cfg, rs));
     }
     std::vector<std::vector<host::ScanResult>> tries(std::size(modes));
     for (unsigned i = 0; i < o.repeat; ++i) {
         for (std::size_t k = 0; k < std::size(modes); ++k) {
             cache.warm(states);  // every round starts from the same warm cache
-            tries[k].push_back(
-                coordinators[k]->scan({m, graph, cycles, &cache, costs, dex::U256{}}));
+            tries[k].push_back(engines[k]->score_all(m, &cache).scan);
         }
     }
     std::vector<host::Opportunity> reference;

@@ -15,11 +15,10 @@
 #include "macf/chain/eth.hpp"
 #include "macf/chain/hex.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
+#include "macf/host/engine.hpp"
+#include "macf/host/execution_stack.hpp"
 #include "macf/host/flash_sources.hpp"
 #include "macf/host/mode.hpp"
-#include "macf/host/token_graph.hpp"
 #include "macf/host/trade_executor.hpp"
 #include "progress.hpp"
 
@@ -51,20 +50,13 @@ void add_sender_options(CLI::App* cmd, SenderOptions& o) {
         ->capture_default_str();
 }
 
-chain::ExecutorOptions executor_options(const SenderOptions& o, std::uint64_t chain_id) {
-    chain::ExecutorOptions e;
+host::ExecutionSettings sender_settings(const SenderOptions& o, std::uint64_t chain_id) {
+    host::ExecutionSettings e;
     e.chain_id = chain_id;
-    e.priority_fee = dex::from_double_floor(o.priority_fee_gwei * 1e9);
+    e.priority_fee_gwei = o.priority_fee_gwei;
     e.gas_margin_pct = o.gas_margin_pct;
-    e.receipt_timeout = std::chrono::seconds(o.receipt_timeout_s);
+    e.receipt_timeout_s = o.receipt_timeout_s;
     return e;
-}
-
-chain::NonceManager nonce_manager(chain::RpcClient& rpc, const chain::Address& account) {
-    return chain::NonceManager([&rpc, account] {
-        return chain::parse_quantity_u64(
-            rpc.call("eth_getTransactionCount", "[\"" + account.to_hex() + "\",\"pending\"]").text);
-    });
 }
 
 chain::Address parse_address(const std::string& text, const std::string& what) {
@@ -79,9 +71,9 @@ void run_deploy(const SenderOptions& o) {
     const auto key = load_key(o.key);
     auto rpc = connect(o.endpoint);
     const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
-    auto nonces = nonce_manager(*rpc, key.address());
-    chain::ExecutorClient client(*rpc, key, chain::Address{}, nonces,
-                                 executor_options(o, chain_id));
+    auto nonces = host::pending_nonces(*rpc, key.address());
+    chain::ExecutorClient client(*rpc, key, chain::Address{}, *nonces,
+                                 host::executor_options(sender_settings(o, chain_id)));
     const auto code = chain::executor_creation_code();
     const std::string estimate_params =
         R"([{"from":")" + key.address().to_hex() + R"(","data":")" + chain::to_hex(code) + R"("}])";
@@ -148,7 +140,7 @@ std::string route_text(const host::Market& m, const host::Opportunity& o) {
 }
 
 void run_execute(const ExecuteOptions& o) {
-    const auto key = load_key(o.sender.key);
+    auto key = load_key(o.sender.key);
     const auto executor_address = parse_address(o.executor, "--executor");
     const auto weth = parse_address(o.weth, "--weth");
     const auto base = o.base.empty() ? weth : parse_address(o.base, "--base");
@@ -176,57 +168,41 @@ void run_execute(const ExecuteOptions& o) {
     if (!base_index || !weth_index)
         throw std::runtime_error("the base token and --weth must each be in a discovered pool");
 
-    auto nonces = nonce_manager(*rpc, key.address());
-    chain::ExecutorClient client(*rpc, key, executor_address, nonces,
-                                 executor_options(o.sender, chain_id));
-    const auto fees = client.fees();
+    host::ExecutionSettings settings = sender_settings(o.sender, chain_id);
+    settings.executor = executor_address;
+    settings.limits.max_trade_wei = parse_wei(o.max_trade, "--max-trade");
+    settings.limits.daily_cap_wei = parse_wei(o.daily_cap, "--daily-cap");
+    settings.limits.max_in_flight = o.max_in_flight;
+    settings.limits.breaker_failures = o.breaker_failures;
+    settings.limits.breaker_window = std::chrono::seconds(o.breaker_window_s);
+    settings.limits.breaker_cool_down = std::chrono::seconds(o.breaker_cool_down_s);
+    settings.trade.min_net_profit = parse_wei(o.min_profit, "--min-profit");
+    settings.trade.dry_run = o.dry_run;
+    settings.relay = o.relay;
+    settings.webhook = o.webhook;
+    host::ExecutionStack stack(*rpc, std::move(key), settings);
+    const auto fees = stack.client().fees();
     host::CostModel costs;
     costs.native_token = *weth_index;
     const U256 gas_price = fees.base_fee + fees.max_priority_fee_per_gas;
     costs.gas_price_wei = gas_price.fits_bits(64) ? gas_price.w[0] : ~0ULL;
-    const host::TokenGraph graph(m, {});
-    const std::uint32_t bases[] = {*base_index};
-    const auto cycles = host::enumerate_cycles(graph, bases, o.max_hops);
+    host::TopologySettings ts;
+    ts.base_tokens = {*base_index};
+    ts.max_hops = o.max_hops;
     host::CoordinatorConfig cc;
     cc.mode = *mode;
-    host::MacfCoordinator coordinator(cc);
-    const auto result = coordinator.scan({m, graph, cycles, nullptr, costs, U256{}});
-    spdlog::info("{} cycles from {} scored in {} mode: {} opportunities", cycles.size(),
-                 m.tokens[*base_index].symbol, host::mode_name(*mode), result.opportunities.size());
+    host::Engine engine(host::build_topology(m, ts), cc, {costs, U256{}});
+    const auto result = engine.score_all(m, nullptr).scan;
+    spdlog::info("{} cycles from {} scored in {} mode: {} opportunities",
+                 engine.topology().cycles.size(), m.tokens[*base_index].symbol,
+                 host::mode_name(*mode), result.opportunities.size());
 
     std::vector<chain::FlashSource> sources;
     for (const auto& spec : o.flash_sources)
         sources.push_back(host::read_flash_source(*rpc, spec, base));
     if (sources.empty()) throw std::runtime_error("give at least one --flash-source");
 
-    host::RiskLimits limits;
-    limits.max_trade_wei = parse_wei(o.max_trade, "--max-trade");
-    limits.daily_cap_wei = parse_wei(o.daily_cap, "--daily-cap");
-    limits.max_in_flight = o.max_in_flight;
-    limits.breaker_failures = o.breaker_failures;
-    limits.breaker_window = std::chrono::seconds(o.breaker_window_s);
-    limits.breaker_cool_down = std::chrono::seconds(o.breaker_cool_down_s);
-    host::RiskManager risk(limits);
-    std::unique_ptr<chain::AlertWebhook> webhook;
-    if (!o.webhook.empty()) {
-        chain::WebhookOptions wo;
-        wo.on_drop = [](const chain::Alert& a, const std::string& why) {
-            spdlog::error("alert '{}' dropped: {}", a.text, why);
-        };
-        webhook = std::make_unique<chain::AlertWebhook>(o.webhook, wo);
-    }
-    std::unique_ptr<chain::BundleRelay> relay;
-    chain::RawSender relay_sender;
-    if (!o.relay.empty()) {
-        relay = std::make_unique<chain::BundleRelay>(o.relay, key);
-        relay_sender = relay->next_block_sender(*rpc);
-        spdlog::info("transactions go to the relay {} as bundles for the next block",
-                     relay->endpoint());
-    }
-    host::TradeSettings settings;
-    settings.min_net_profit = parse_wei(o.min_profit, "--min-profit");
-    settings.dry_run = o.dry_run;
-    host::TradeExecutor executor(client, risk, webhook.get(), settings);
+    const chain::RawSender relay_sender = stack.relay_sender();
     const auto gas = host::gas_price_in(m, costs, *base_index);
 
     bool failed = false;
@@ -234,7 +210,7 @@ void run_execute(const ExecuteOptions& o) {
     for (const auto& opp : result.opportunities) {
         if (tried == o.top) break;
         ++tried;
-        const auto out = executor.execute(m, opp, sources, gas, relay_sender);
+        const auto out = stack.executor().execute(m, opp, sources, gas, relay_sender);
         std::cout << host::to_string(out.status) << "  " << route_text(m, opp) << "  input "
                   << dex::to_string(opp.input) << "  predicted profit "
                   << dex::to_string(out.predicted_profit);
@@ -247,8 +223,7 @@ void run_execute(const ExecuteOptions& o) {
                  out.status == host::TradeStatus::send_failed;
     }
     if (tried == 0) std::cout << "no opportunity\n";
-    if (webhook && !webhook->flush(std::chrono::seconds(30)))
-        spdlog::warn("alerts still queued at exit");
+    if (!stack.flush_alerts(std::chrono::seconds(30))) spdlog::warn("alerts still queued at exit");
     if (failed) requested_exit_code() = kExitError;
 }
 

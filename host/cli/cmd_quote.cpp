@@ -14,6 +14,7 @@
 #include "macf/host/json_text.hpp"
 #include "macf/host/market_json.hpp"
 #include "macf/host/pool_quote.hpp"
+#include "macf/host/quote_json.hpp"
 
 namespace macf::cli {
 namespace {
@@ -42,9 +43,7 @@ dex::U256 parse_amount(const std::string& text, const char* option) {
 std::size_t position_in_pool(const host::Market& m, const host::Pool& pool,
                              const std::string& address_or_symbol, const char* option) {
     const std::uint32_t token = m.resolve_token(address_or_symbol);
-    for (std::size_t k = 0; k < pool.tokens.size(); ++k) {
-        if (pool.tokens[k] == token) return k;
-    }
+    if (const auto k = host::token_position(pool, token)) return *k;
     throw std::runtime_error(std::string(option) + ": " + m.tokens[token].symbol + " (" +
                              m.tokens[token].address.to_hex() + ") is not traded by pool " +
                              pool.address.to_hex());
@@ -74,24 +73,7 @@ void run_quote(const QuoteOptions& opt) {
     const host::Token& t_in = market.tokens[pool.tokens[in]];
     const host::Token& t_out = market.tokens[pool.tokens[out]];
     if (opt.json) {
-        std::ostringstream o;
-        o << "{\"pool\":" << host::json_quote(pool.address.to_hex())
-          << ",\"kind\":" << host::json_quote(host::pool_kind_name(pool.kind))
-          << ",\"token_in\":" << host::json_quote(t_in.address.to_hex())
-          << ",\"token_out\":" << host::json_quote(t_out.address.to_hex()) << ",\"exact\":\""
-          << (exact_input ? "input" : "output") << "\",\"ok\":" << (q.ok() ? "true" : "false");
-        if (!q.ok()) o << ",\"error\":" << host::json_quote(q.error);
-        o << ",\"amount_in\":\"" << dex::to_string(q.amount_in) << "\",\"amount_out\":\""
-          << dex::to_string(q.amount_out) << '"';
-        if (q.v3_after) {
-            o << ",\"after\":{\"sqrt_price_x96\":\"" << dex::to_string(q.v3_after->sqrt_price_x96)
-              << "\",\"liquidity\":\"" << dex::to_string(q.v3_after->liquidity)
-              << "\",\"tick\":" << q.v3_after->tick
-              << ",\"ticks_crossed\":" << q.v3_after->ticks_crossed << '}';
-        }
-        if (market.block) o << ",\"block\":" << *market.block;
-        o << "}\n";
-        std::cout << o.str();
+        std::cout << host::quote_json(market, pool, in, out, exact_input, q) << "\n";
     } else {
         const std::string_view kind = host::pool_kind_name(pool.kind);
         std::cout << "pool        " << pool.address.to_hex() << " (" << kind

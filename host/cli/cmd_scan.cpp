@@ -15,8 +15,7 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
+#include "macf/host/engine.hpp"
 #include "macf/host/json_text.hpp"
 #include "macf/host/market_json.hpp"
 #include "macf/host/opportunity_json.hpp"
@@ -222,28 +221,25 @@ void run_scan(const ScanOptions& opt) {
     spdlog::info("loaded {}: {} tokens, {} pools in {:.3f} s", opt.market, market.tokens.size(),
                  market.pools.size(), seconds_since(t));
 
-    std::vector<std::uint32_t> bases;
-    for (const auto& b : opt.bases.empty() ? std::vector<std::string>{"WETH"} : opt.bases) {
-        const auto idx = market.resolve_token(b);
-        if (std::find(bases.begin(), bases.end(), idx) == bases.end()) bases.push_back(idx);
+    host::TopologySettings ts;
+    for (const auto& b : opt.bases.empty() ? std::vector<std::string>{"WETH"} : opt.bases)
+        ts.base_tokens.push_back(market.resolve_token(b));
+    ts.max_hops = opt.max_hops;
+    ts.graph.min_liquidity_units = opt.min_liquidity;
+    for (const auto& x : opt.excluded) ts.graph.excluded_tokens.push_back(market.resolve_token(x));
+    std::shared_ptr<const host::Topology> topology;
+    {
+        Progress progress("enumerating cycles");
+        topology = host::build_topology(market, ts, [&](double f) { progress.update(f); });
     }
-    host::GraphOptions gopt;
-    gopt.min_liquidity_units = opt.min_liquidity;
-    for (const auto& x : opt.excluded) gopt.excluded_tokens.push_back(market.resolve_token(x));
-    const host::TokenGraph graph(market, gopt);
+    const host::TokenGraph& graph = topology->graph;
+    const host::CycleSet& cycles = topology->cycles;
+    const std::vector<std::uint32_t>& bases = topology->base_tokens;
     if (graph.report().unsupported_kind != 0) {
         spdlog::warn("{} pools of kinds without exact math in this version are not scored",
                      graph.report().unsupported_kind);
     }
-
-    t = std::chrono::steady_clock::now();
-    host::CycleSet cycles;
-    {
-        Progress progress("enumerating cycles");
-        cycles = host::enumerate_cycles(graph, bases, opt.max_hops,
-                                        [&](double f) { progress.update(f); });
-    }
-    const double enumerate_s = seconds_since(t);
+    const double enumerate_s = topology->enumerate_seconds;
     spdlog::info("{} cycles enumerated in {:.3f} s", cycles.size(), enumerate_s);
 
     host::CostModel costs;
@@ -271,11 +267,7 @@ void run_scan(const ScanOptions& opt) {
     // The reserve cache starts warm with the snapshot's states, as after an initial sync.
     host::ReserveCache cache(std::chrono::milliseconds(std::llround(opt.cache_ttl_s * 1000)));
     {
-        std::vector<std::pair<host::Address, host::PoolState>> states;
-        for (const auto& p : market.pools) {
-            const auto s = host::pool_state_of(p);
-            if (s.valid) states.emplace_back(p.address, s);
-        }
+        const auto states = host::market_states(market);
         cache.warm(states);
         spdlog::info("reserve cache warmed with {} pool states ({} memory)", states.size(),
                      cache.pinned() ? "pinned" : "pageable");
@@ -288,12 +280,12 @@ void run_scan(const ScanOptions& opt) {
         cfg.max_workers = opt.max_workers;
         cfg.batch_size = opt.batch_size;
         cfg.enable_cache = !opt.no_cache;
-        host::MacfCoordinator coordinator(cfg);
-        if (baseline) coordinator.set_baseline(*baseline);
-        const host::ScanRequest req{market, graph, cycles, &cache, costs, min_profit};
+        host::Engine engine(topology, cfg, {costs, min_profit});
+        if (baseline) engine.coordinator().set_baseline(*baseline);
         // With --repeat N the round runs N times and the run of median total time is kept.
         std::vector<host::ScanResult> tries;
-        for (unsigned i = 0; i < opt.repeat; ++i) tries.push_back(coordinator.scan(req));
+        for (unsigned i = 0; i < opt.repeat; ++i)
+            tries.push_back(engine.score_all(market, &cache).scan);
         std::sort(tries.begin(), tries.end(), [](const auto& a, const auto& b) {
             return a.metrics.total_time < b.metrics.total_time;
         });

@@ -217,4 +217,10 @@ PoolQuote quote_pool(const Pool& pool, std::size_t in, std::size_t out, const U2
     return q;
 }
 
+std::optional<std::size_t> token_position(const Pool& pool, std::uint32_t token) noexcept {
+    for (std::size_t k = 0; k < pool.tokens.size(); ++k)
+        if (pool.tokens[k] == token) return k;
+    return std::nullopt;
+}
+
 }  // namespace macf::host

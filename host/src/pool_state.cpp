@@ -21,4 +21,12 @@ PoolState pool_state_of(const Pool& pool) noexcept {
     return s;
 }
 
+std::vector<std::pair<Address, PoolState>> market_states(const Market& market) {
+    std::vector<std::pair<Address, PoolState>> out;
+    out.reserve(market.pools.size());
+    for (const auto& p : market.pools)
+        if (const auto s = pool_state_of(p); s.valid) out.emplace_back(p.address, s);
+    return out;
+}
+
 }  // namespace macf::host

@@ -26,6 +26,12 @@ std::optional<PoolState> ReserveCache::get(const Address& pool) {
     return slots()[it->second];
 }
 
+bool ReserveCache::is_fresh(std::uint32_t slot) const {
+    const auto now = now_();
+    std::shared_lock lock(mutex_);
+    return slot < used_ && is_fresh(slot, now);
+}
+
 std::uint32_t ReserveCache::slot_for_write(const Address& pool) {
     if (const auto it = slot_index_.find(pool); it != slot_index_.end()) return it->second;
     if (used_ == capacity_) {  // grow the slot array, keeping it contiguous

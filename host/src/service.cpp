@@ -14,13 +14,12 @@
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/chain_sync.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
+#include "macf/host/engine.hpp"
+#include "macf/host/execution_stack.hpp"
 #include "macf/host/flash_sources.hpp"
 #include "macf/host/market_json.hpp"
 #include "macf/host/opportunity_json.hpp"
 #include "macf/host/reserve_cache.hpp"
-#include "macf/host/token_graph.hpp"
 #include "macf/host/trade_executor.hpp"
 
 namespace macf::host {
@@ -47,32 +46,21 @@ void wait_or_stop(const std::atomic<bool>& stop, std::chrono::milliseconds total
 }  // namespace
 
 /// Everything the run loop owns.
-struct Service::Engine {
+struct Service::Runtime {
     std::unique_ptr<chain::RpcClient> rpc;
     std::unique_ptr<ChainSync> sync;
     std::unique_ptr<ReserveCache> cache;
-    std::unique_ptr<TokenGraph> graph;
-    CycleSet cycles;
-    std::size_t topology_pools = 0;  ///< pools when the graph was built
-    std::unique_ptr<MacfCoordinator> coordinator;
-    CostModel costs;
-    std::vector<std::uint32_t> bases;
+    std::unique_ptr<Engine> engine;  ///< built with the first topology
     std::uint64_t chain_id = 0;
     // Execution (when enabled).
     std::unique_ptr<chain::RpcClient> exec_rpc;  ///< the worker's own connection
-    std::optional<chain::PrivateKey> key;
-    std::unique_ptr<chain::NonceManager> nonces;
-    std::unique_ptr<chain::ExecutorClient> client;
-    std::unique_ptr<RiskManager> risk;
-    std::unique_ptr<chain::AlertWebhook> webhook;
-    std::unique_ptr<chain::BundleRelay> relay;
-    std::unique_ptr<TradeExecutor> executor;
+    std::unique_ptr<ExecutionStack> execution;
     Market trade_market;  ///< copy of the market the queued trade was sized on
 };
 
 Service::Service(ServiceConfig config)
     : config_(std::move(config)),
-      engine_(std::make_unique<Engine>()),
+      runtime_(std::make_unique<Runtime>()),
       min_profit_(config_.engine.min_profit_wei) {}
 
 Service::~Service() {
@@ -113,8 +101,8 @@ std::string Service::opportunities_json() {
 
 std::optional<std::string> Service::pool_json(const chain::Address& pool) {
     std::shared_lock lock(market_mutex_);
-    if (!engine_->sync) return std::nullopt;
-    const Market& m = engine_->sync->market();
+    if (!runtime_->sync) return std::nullopt;
+    const Market& m = runtime_->sync->market();
     const auto index = m.find_pool(pool);
     if (!index) return std::nullopt;
     std::ostringstream o;
@@ -135,7 +123,7 @@ void Service::set_min_profit(const U256& wei) {
 
 void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, std::uint64_t block,
                           double block_seconds) {
-    Engine& e = *engine_;
+    Runtime& e = *runtime_;
     const auto started = Clock::now();
     std::shared_lock market_lock(market_mutex_);
     const Market& m = e.sync->market();
@@ -144,29 +132,12 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
         std::lock_guard lock(state_mutex_);
         min_profit = min_profit_;
     }
-    std::vector<std::uint32_t> original;
-    CycleSet subset;
-    const CycleSet* scored = &e.cycles;
-    if (!full) {
-        // Selecting cycles costs more per cycle than scoring them (bench: `macf bench
-        // --incremental`); past a fifth of all cycles a full round is cheaper.
-        std::uint64_t touched = 0;
-        for (const auto p : dirty)
-            if (static_cast<std::size_t>(p) + 1 < e.cycles.pool_offsets.size())
-                touched += e.cycles.cycles_of_pool(p).size();
-        full = touched > e.cycles.size() / 5;
-    }
-    if (!full) {
-        subset = cycles_through(e.cycles, dirty, original);
-        scored = &subset;
-    }
-    ScanResult result;
-    if (scored->size() != 0)
-        result = e.coordinator->scan({m, *e.graph, *scored,
-                                      config_.engine.enable_cache ? e.cache.get() : nullptr,
-                                      e.costs, min_profit});
-    for (auto& o : result.opportunities)
-        if (!full) o.cycle = original[o.cycle];
+    e.engine->settings().min_profit = min_profit;
+    ReserveCache* cache = config_.engine.enable_cache ? e.cache.get() : nullptr;
+    const Round round =
+        full ? e.engine->score_all(m, cache) : e.engine->score_changed(m, dirty, cache);
+    full = round.full;
+    const ScanResult& result = round.scan;
 
     // The cycles scored lose their old entry; what was found replaces it.
     std::vector<Opportunity> top;
@@ -176,7 +147,7 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
         if (full) {
             current_.clear();
         } else {
-            for (const auto c : original) current_.erase(c);
+            for (const auto c : round.scored) current_.erase(c);
         }
         for (const auto& o : result.opportunities) current_[o.cycle] = o;
         for (const auto& [c, o] : current_) top.push_back(o);
@@ -234,7 +205,7 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
     spdlog::info(
         "block {}: {} {} cycles scored ({} pools changed), {} opportunities found, {} "
         "published, {:.2f} ms",
-        block, full ? "all" : "incremental:", scored->size(), dirty.size(),
+        block, full ? "all" : "incremental:", round.cycles_scored, dirty.size(),
         result.opportunities.size(), top.size(), 1e3 * (block_seconds + seconds_since(started)));
 
     // The best one goes to the executor (the worker drops any older one it has not taken).
@@ -254,7 +225,7 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
 }
 
 void Service::execution_worker(const std::atomic<bool>& stop) {
-    Engine& e = *engine_;
+    Runtime& e = *runtime_;
     for (;;) {
         Opportunity opp;
         Market market;
@@ -274,10 +245,9 @@ void Service::execution_worker(const std::atomic<bool>& stop) {
             const auto base = market.tokens[opp.base_token].address;
             for (const auto& spec : config_.execution.flash_sources)
                 sources.push_back(read_flash_source(*e.exec_rpc, spec, base));
-            const auto gas = gas_price_in(market, e.costs, opp.base_token);
-            const chain::RawSender relay_sender =
-                e.relay ? e.relay->next_block_sender(*e.exec_rpc) : chain::RawSender{};
-            const auto out = e.executor->execute(market, opp, sources, gas, relay_sender);
+            const auto gas = gas_price_in(market, e.engine->settings().costs, opp.base_token);
+            const auto out = e.execution->executor().execute(market, opp, sources, gas,
+                                                             e.execution->relay_sender());
             metrics_
                 .counter("macf_trades_total", "Trades by outcome",
                          std::string("status=\"") + to_string(out.status) + "\"")
@@ -293,7 +263,7 @@ void Service::execution_worker(const std::atomic<bool>& stop) {
 }
 
 void Service::run(const std::atomic<bool>& stop) {
-    Engine& e = *engine_;
+    Runtime& e = *runtime_;
     api_ = std::make_unique<ApiServer>(config_.api, *this);
     api_port_ = api_->port();
     spdlog::info("API listening on {} (port {}); control {}", config_.api.listen, api_->port(),
@@ -322,13 +292,6 @@ void Service::run(const std::atomic<bool>& stop) {
     }
     e.cache = std::make_unique<ReserveCache>(
         std::chrono::milliseconds(static_cast<long long>(config_.engine.cache_ttl_s * 1000)));
-    CoordinatorConfig cc;
-    cc.mode = config_.engine.mode;
-    cc.max_workers = config_.engine.max_workers;
-    cc.batch_size = config_.engine.batch_size;
-    cc.enable_cache = config_.engine.enable_cache;
-    e.coordinator = std::make_unique<MacfCoordinator>(cc);
-
     {
         std::unique_lock lock(market_mutex_);
         std::string current;
@@ -347,39 +310,30 @@ void Service::run(const std::atomic<bool>& stop) {
     // The execution side, when enabled: checked now, so a bad key or executor stops the start.
     if (config_.execution.enabled) {
         const auto& x = config_.execution;
-        e.key.emplace(x.key_file.empty() ? chain::load_key_env(x.key_env)
-                                         : chain::load_key_file(x.key_file));
+        auto key =
+            x.key_file.empty() ? chain::load_key_env(x.key_env) : chain::load_key_file(x.key_file);
         e.exec_rpc =
             std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
-        check_executor(*e.exec_rpc, x.executor, e.key->address(), e.chain_id);
-        e.nonces = std::make_unique<chain::NonceManager>([&e] {
-            return chain::parse_quantity_u64(
-                e.exec_rpc
-                    ->call("eth_getTransactionCount",
-                           "[\"" + e.key->address().to_hex() + "\",\"pending\"]")
-                    .text);
-        });
-        chain::ExecutorOptions eo;
-        eo.chain_id = e.chain_id;
-        eo.priority_fee = dex::from_double_floor(x.priority_fee_gwei * 1e9);
-        e.client =
-            std::make_unique<chain::ExecutorClient>(*e.exec_rpc, *e.key, x.executor, *e.nonces, eo);
-        RiskLimits limits;
-        limits.max_trade_wei = x.max_trade_wei;
-        limits.daily_cap_wei = x.daily_cap_wei;
-        limits.max_in_flight = x.max_in_flight;
-        limits.breaker_failures = x.breaker_failures;
-        limits.breaker_window = std::chrono::seconds(x.breaker_window_s);
-        limits.breaker_cool_down = std::chrono::seconds(x.breaker_cool_down_s);
-        e.risk = std::make_unique<RiskManager>(limits);
-        if (!x.webhook.empty()) e.webhook = std::make_unique<chain::AlertWebhook>(x.webhook);
-        if (!x.relay.empty()) e.relay = std::make_unique<chain::BundleRelay>(x.relay, *e.key);
-        TradeSettings ts;
-        ts.min_net_profit = x.min_profit_wei;
-        e.executor = std::make_unique<TradeExecutor>(*e.client, *e.risk, e.webhook.get(), ts);
+        check_executor(*e.exec_rpc, x.executor, key.address(), e.chain_id);
+        ExecutionSettings es;
+        es.executor = x.executor;
+        es.chain_id = e.chain_id;
+        es.priority_fee_gwei = x.priority_fee_gwei;
+        es.gas_margin_pct = x.gas_margin_pct;
+        es.receipt_timeout_s = x.receipt_timeout_s;
+        es.limits.max_trade_wei = x.max_trade_wei;
+        es.limits.daily_cap_wei = x.daily_cap_wei;
+        es.limits.max_in_flight = x.max_in_flight;
+        es.limits.breaker_failures = x.breaker_failures;
+        es.limits.breaker_window = std::chrono::seconds(x.breaker_window_s);
+        es.limits.breaker_cool_down = std::chrono::seconds(x.breaker_cool_down_s);
+        es.trade.min_net_profit = x.min_profit_wei;
+        es.relay = x.relay;
+        es.webhook = x.webhook;
+        e.execution = std::make_unique<ExecutionStack>(*e.exec_rpc, std::move(key), es);
         worker_ = std::thread([this, &stop] { execution_worker(stop); });
         spdlog::info("execution on: executor {} owned by {}", x.executor.to_hex(),
-                     e.key->address().to_hex());
+                     e.execution->owner().to_hex());
     }
 
     bool topology_changed = true;  // the first round scores everything
@@ -394,24 +348,33 @@ void Service::run(const std::atomic<bool>& stop) {
     const auto rebuild = [&] {
         std::shared_lock lock(market_mutex_);
         const Market& m = e.sync->market();
-        e.graph = std::make_unique<TokenGraph>(m, GraphOptions{});
-        e.bases.clear();
-        for (const auto& b : config_.engine.base_tokens)
-            if (const auto t = m.find_token(b)) e.bases.push_back(*t);
+        TopologySettings ts;
+        ts.max_hops = config_.engine.max_hops;
         const auto weth = m.find_token(config_.engine.weth);
-        if (weth) e.costs.native_token = *weth;
-        e.cycles = e.bases.empty() || !weth
-                       ? CycleSet{}
-                       : enumerate_cycles(*e.graph, e.bases, config_.engine.max_hops);
-        e.topology_pools = m.pools.size();
+        if (weth)
+            for (const auto& b : config_.engine.base_tokens)
+                if (const auto t = m.find_token(b)) ts.base_tokens.push_back(*t);
+        auto topology = build_topology(m, ts);
+        if (!e.engine) {
+            CoordinatorConfig cc;
+            cc.mode = config_.engine.mode;
+            cc.max_workers = config_.engine.max_workers;
+            cc.batch_size = config_.engine.batch_size;
+            cc.enable_cache = config_.engine.enable_cache;
+            e.engine = std::make_unique<Engine>(std::move(topology), cc, RoundSettings{});
+        } else {
+            e.engine->set_topology(std::move(topology));
+        }
+        if (weth) e.engine->settings().costs.native_token = *weth;
+        const Topology& t = e.engine->topology();
         metrics_.gauge("macf_pools", "Pools followed").set(static_cast<double>(m.pools.size()));
         metrics_.gauge("macf_cycles", "Cycles scored per full round")
-            .set(static_cast<double>(e.cycles.size()));
-        if (!weth || e.bases.empty())
+            .set(static_cast<double>(t.cycles.size()));
+        if (t.base_tokens.empty())
             spdlog::warn("the base tokens or WETH are in no followed pool yet: nothing to score");
         else
             spdlog::info("graph: {} pools, {} cycles from {} base tokens", m.pools.size(),
-                         e.cycles.size(), e.bases.size());
+                         t.cycles.size(), t.base_tokens.size());
     };
     rebuild();
     while (!stop.load()) {
@@ -420,12 +383,13 @@ void Service::run(const std::atomic<bool>& stop) {
         try {
             const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
             head = chain::parse_quantity_u64(latest.find("number")->text);
+            CostModel& costs = e.engine->settings().costs;
             if (config_.engine.gas_price_gwei > 0) {
-                e.costs.gas_price_wei =
+                costs.gas_price_wei =
                     static_cast<std::uint64_t>(config_.engine.gas_price_gwei * 1e9);
             } else if (const auto* fee = latest.find("baseFeePerGas")) {
                 const U256 price = chain::parse_quantity(fee->text) + U256{1000000000};
-                e.costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
+                costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
             }
         } catch (const std::exception& ex) {
             spdlog::warn("reading the latest block: {}", ex.what());
@@ -483,7 +447,7 @@ void Service::run(const std::atomic<bool>& stop) {
                     .add(r.rolled_back);
             if (r.pools_created != 0) topology_changed = true;
         }
-        if (e.sync->market().pools.size() != e.topology_pools) {
+        if (e.sync->market().pools.size() != e.engine->topology().pools) {
             rebuild();
             topology_changed = true;
         }
@@ -538,7 +502,7 @@ void Service::run(const std::atomic<bool>& stop) {
     }
     work_ready_.notify_all();
     if (worker_.joinable()) worker_.join();
-    if (e.webhook && !e.webhook->flush(std::chrono::seconds(10)))
+    if (e.execution && !e.execution->flush_alerts(std::chrono::seconds(10)))
         spdlog::warn("alerts still queued at shutdown");
     api_.reset();
     spdlog::info("stopped at block {}", e.sync->synced_block());

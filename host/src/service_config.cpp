@@ -269,6 +269,8 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
         s.integer("breaker_window_s", e.breaker_window_s, 1, 86400 * 7);
         s.integer("breaker_cool_down_s", e.breaker_cool_down_s, 1, 86400 * 7);
         s.number("priority_fee_gwei", e.priority_fee_gwei, 0, 1e6);
+        s.integer("gas_margin_pct", e.gas_margin_pct, 0, 1000);
+        s.integer("receipt_timeout_s", e.receipt_timeout_s, 1, 3600);
         s.string("relay", e.relay);
         s.string("webhook", e.webhook);
         s.finish();

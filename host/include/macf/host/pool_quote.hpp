@@ -32,6 +32,10 @@ struct PoolQuote {
     bool ok() const noexcept { return error.empty(); }
 };
 
+/// The position of token `token` (an index into Market::tokens) in `pool.tokens`, or
+/// std::nullopt when the pool does not trade it.
+std::optional<std::size_t> token_position(const Pool& pool, std::uint32_t token) noexcept;
+
 /// Swaps `amount` wei on `pool` from its token at position `in` to the one at position `out`
 /// (positions in `pool.tokens`): `exact_input` spends `amount` (fee included) and reports the
 /// output; otherwise receives `amount` and reports the input. V3 swaps run to the default price

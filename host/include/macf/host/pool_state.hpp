@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "macf/dex/u256.hpp"
 #include "macf/host/market.hpp"
@@ -25,5 +27,9 @@ struct alignas(16) PoolState {
 
 /// The record of `pool`'s current state (valid only for V2 and V3 pools).
 PoolState pool_state_of(const Pool& pool) noexcept;
+
+/// The valid records of every pool of `market` by address, in pool order: what a reserve
+/// cache is warmed with after an initial sync or a snapshot load.
+std::vector<std::pair<Address, PoolState>> market_states(const Market& market);
 
 }  // namespace macf::host

@@ -66,6 +66,8 @@ class ReserveCache {
 
     /// The slot of `pool`, if it has one. Slots are stable for the cache's life.
     std::optional<std::uint32_t> slot_of(const Address& pool) const;
+    /// True when `slot` holds a fresh state; unlike `get`, counts neither a hit nor a miss.
+    [[nodiscard]] bool is_fresh(std::uint32_t slot) const;
     /// A copy of every slot's state (invalid slots have `valid == false`), for a scoring round.
     std::vector<PoolState> snapshot() const;
     /// Counters.

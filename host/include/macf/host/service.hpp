@@ -50,7 +50,7 @@ class Service : public ApiBackend {
     void set_paused(bool paused) override;
     void set_min_profit(const dex::U256& wei) override;
 
-    struct Engine;
+    struct Runtime;
 
   private:
     void score_round(const std::vector<std::uint32_t>& dirty, bool full, std::uint64_t block,
@@ -59,7 +59,7 @@ class Service : public ApiBackend {
 
     ServiceConfig config_;
     MetricsRegistry metrics_;
-    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<Runtime> runtime_;
     std::unique_ptr<ApiServer> api_;
     std::atomic<std::uint16_t> api_port_{0};
 

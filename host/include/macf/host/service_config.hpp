@@ -84,6 +84,8 @@ struct ExecutionConfig {
     unsigned breaker_window_s = 600;
     unsigned breaker_cool_down_s = 1800;
     double priority_fee_gwei = 1.0;
+    unsigned gas_margin_pct = 20;      ///< gas limit = estimate × (100 + margin) / 100
+    unsigned receipt_timeout_s = 120;  ///< how long a sent transaction is followed
     std::string relay;
     std::string webhook;
 };
