@@ -7,11 +7,12 @@
 #include <memory>
 #include <string>
 
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/edge_table.hpp"
-#include "macf/host/market_gen.hpp"
-#include "macf/host/univ2_import.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/io/univ2_import.hpp"
+#include "macf/host/search/backends/cpu_scorers.hpp"
+#include "macf/host/search/cycle_set.hpp"
+#include "macf/host/search/edge_table.hpp"
 
 namespace macf::bench {
 

@@ -7,20 +7,20 @@ namespace macf::chain {
 
 const char* to_string(AlertEvent event) noexcept {
     switch (event) {
-        case AlertEvent::executed:
+        case AlertEvent::kExecuted:
             return "executed";
-        case AlertEvent::failed:
+        case AlertEvent::kFailed:
             return "failed";
-        case AlertEvent::circuit_breaker:
+        case AlertEvent::kCircuitBreaker:
             return "circuit_breaker";
     }
     return "unknown";
 }
 
 std::string alert_payload(const Alert& alert) {
-    const char* color = alert.event == AlertEvent::executed ? "good"
-                        : alert.event == AlertEvent::failed ? "warning"
-                                                            : "danger";
+    const char* color = alert.event == AlertEvent::kExecuted ? "good"
+                        : alert.event == AlertEvent::kFailed ? "warning"
+                                                             : "danger";
     std::string fields;
     for (const auto& [title, value] : alert.fields) {
         if (!fields.empty()) fields += ",";

@@ -127,7 +127,7 @@ SendResult ExecutorClient::send_call(const std::optional<Address>& to,
     SendResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
         Transaction tx;
-        tx.type = TxType::dynamic_fee;
+        tx.type = TxType::kDynamicFee;
         tx.chain_id = options_.chain_id;
         tx.nonce = nonces_.acquire();
         tx.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
@@ -155,7 +155,7 @@ SendResult ExecutorClient::send_call(const std::optional<Address>& to,
             result.hash = transaction_hash(stx);
             result.error = SendError{std::string("transport: ") + e.what() +
                                          " (the transaction may have reached the node)",
-                                     NonceFault::none};
+                                     NonceFault::kNone};
             return result;
         } catch (const std::runtime_error& e) {
             const std::string message = dynamic_cast<const RpcError*>(&e)
@@ -163,14 +163,14 @@ SendResult ExecutorClient::send_call(const std::optional<Address>& to,
                                             : std::string(e.what());
             const NonceFault fault = classify_nonce_error(message);
             result.error = SendError{message, fault};
-            if (fault == NonceFault::already_known) {
+            if (fault == NonceFault::kAlreadyKnown) {
                 nonces_.sent(tx.nonce);
                 result.hash = transaction_hash(stx);
                 result.error.reset();
                 return result;
             }
             nonces_.release(tx.nonce);
-            if (fault == NonceFault::none) return result;
+            if (fault == NonceFault::kNone) return result;
             nonces_.resync();  // too low or too high: read the pending count and try once more
         }
     }

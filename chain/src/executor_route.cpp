@@ -23,13 +23,13 @@ std::optional<U256> mul_div_up(const U256& a, const U256& b, const U256& d) {
 
 const char* to_string(FlashSourceKind kind) noexcept {
     switch (kind) {
-        case FlashSourceKind::uniswap_v2:
+        case FlashSourceKind::kUniswapV2:
             return "uniswap-v2-flash-swap";
-        case FlashSourceKind::uniswap_v3:
+        case FlashSourceKind::kUniswapV3:
             return "uniswap-v3-flash";
-        case FlashSourceKind::balancer:
+        case FlashSourceKind::kBalancer:
             return "balancer-vault";
-        case FlashSourceKind::aave:
+        case FlashSourceKind::kAave:
             return "aave-v3";
     }
     return "unknown";
@@ -37,17 +37,17 @@ const char* to_string(FlashSourceKind kind) noexcept {
 
 std::optional<U256> flash_fee(const FlashSource& source, const U256& amount) {
     switch (source.kind) {
-        case FlashSourceKind::uniswap_v2: {
+        case FlashSourceKind::kUniswapV2: {
             if (!(source.fee < U256{10000})) return std::nullopt;
             const auto repay = mul_div_up(amount, U256{10000}, U256{10000} - source.fee);
             if (!repay) return std::nullopt;
             return *repay - amount;
         }
-        case FlashSourceKind::uniswap_v3:
+        case FlashSourceKind::kUniswapV3:
             return mul_div_up(amount, source.fee, U256{1000000});
-        case FlashSourceKind::balancer:
+        case FlashSourceKind::kBalancer:
             return mul_div_up(amount, source.fee, U256{1000000000000000000ULL});
-        case FlashSourceKind::aave: {
+        case FlashSourceKind::kAave: {
             // PercentageMath.percentMul: (value · percentage + 5000) / 10000.
             U256 prod, rounded;
             if (dex::mul_overflow(amount, source.fee, prod)) return std::nullopt;
@@ -72,7 +72,7 @@ std::vector<std::uint8_t> execute_calldata(const ExecutionPlan& plan) {
         packed.push_back(static_cast<std::uint8_t>(hop.fee_bps & 0xff));
     }
     const U256 lender_fee =
-        plan.source.kind == FlashSourceKind::uniswap_v2 ? plan.source.fee : U256{};
+        plan.source.kind == FlashSourceKind::kUniswapV2 ? plan.source.fee : U256{};
     const Word head[] = {word_of(U256{static_cast<std::uint64_t>(plan.source.kind)}),
                          word_of(plan.source.lender),
                          word_of(lender_fee),

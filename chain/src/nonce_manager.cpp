@@ -14,12 +14,12 @@ NonceFault classify_nonce_error(std::string_view message) noexcept {
     const auto has = [&](std::string_view s) { return m.find(s) != std::string::npos; };
     if (has("nonce too low") || has("nonce is too low") || has("oldnonce") ||
         has("nonce has already been used"))
-        return NonceFault::too_low;
+        return NonceFault::kTooLow;
     if (has("already known") || has("known transaction") || has("alreadyknown"))
-        return NonceFault::already_known;
+        return NonceFault::kAlreadyKnown;
     if (has("nonce too high") || has("nonce is too high") || has("nonce gap"))
-        return NonceFault::too_high;
-    return NonceFault::none;
+        return NonceFault::kTooHigh;
+    return NonceFault::kNone;
 }
 
 NonceManager::NonceManager(PendingCount pending_count)

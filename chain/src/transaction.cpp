@@ -33,9 +33,9 @@ RlpItem rlp_access_list(const std::vector<AccessListEntry>& list) {
 /// The fields of a transaction without its signature, in wire order.
 std::vector<RlpItem> unsigned_fields(const Transaction& tx) {
     std::vector<RlpItem> f;
-    if (tx.type != TxType::legacy) f.push_back(rlp_uint(U256{tx.chain_id.value_or(0)}));
+    if (tx.type != TxType::kLegacy) f.push_back(rlp_uint(U256{tx.chain_id.value_or(0)}));
     f.push_back(rlp_uint(U256{tx.nonce}));
-    if (tx.type == TxType::dynamic_fee) {
+    if (tx.type == TxType::kDynamicFee) {
         f.push_back(rlp_uint(tx.max_priority_fee_per_gas));
         f.push_back(rlp_uint(tx.max_fee_per_gas));
     } else {
@@ -45,7 +45,7 @@ std::vector<RlpItem> unsigned_fields(const Transaction& tx) {
     f.push_back(rlp_address(tx.to));
     f.push_back(rlp_uint(tx.value));
     f.push_back(rlp_bytes(tx.data));
-    if (tx.type != TxType::legacy) f.push_back(rlp_access_list(tx.access_list));
+    if (tx.type != TxType::kLegacy) f.push_back(rlp_access_list(tx.access_list));
     return f;
 }
 
@@ -126,10 +126,10 @@ TxDecodeResult failure(std::string why) { return {std::nullopt, std::move(why)};
 
 /// Checks that need the whole transaction; empty when it is valid.
 std::string semantic_error(const Transaction& tx, const Signature& sig) {
-    const U256& fee_cap = tx.type == TxType::dynamic_fee ? tx.max_fee_per_gas : tx.gas_price;
+    const U256& fee_cap = tx.type == TxType::kDynamicFee ? tx.max_fee_per_gas : tx.gas_price;
     if (!fee_cap.is_zero() && U256::max() / fee_cap < U256{tx.gas_limit})
         return "gas limit × fee cap overflows 256 bits";
-    if (tx.type == TxType::dynamic_fee && tx.max_fee_per_gas < tx.max_priority_fee_per_gas)
+    if (tx.type == TxType::kDynamicFee && tx.max_fee_per_gas < tx.max_priority_fee_per_gas)
         return "max priority fee per gas is above max fee per gas";
     if (!tx.to && tx.data.size() > kMaxInitCodeSize)
         return "init code of " + std::to_string(tx.data.size()) + " bytes exceeds 49152";
@@ -147,7 +147,7 @@ std::string semantic_error(const Transaction& tx, const Signature& sig) {
 
 std::vector<std::uint8_t> signing_payload(const Transaction& tx) {
     auto fields = unsigned_fields(tx);
-    if (tx.type != TxType::legacy) return typed(tx.type, rlp_list(std::move(fields)));
+    if (tx.type != TxType::kLegacy) return typed(tx.type, rlp_list(std::move(fields)));
     if (tx.chain_id) {
         fields.push_back(rlp_uint(U256{*tx.chain_id}));
         fields.push_back(rlp_uint(U256{}));
@@ -161,7 +161,7 @@ Hash32 signing_hash(const Transaction& tx) { return keccak256(signing_payload(tx
 SignedTransaction sign_transaction(Transaction tx, const PrivateKey& key) {
     if (!tx.chain_id)
         throw std::invalid_argument("refusing to sign a transaction without a chain id");
-    if (tx.type == TxType::legacy && !tx.access_list.empty())
+    if (tx.type == TxType::kLegacy && !tx.access_list.empty())
         throw std::invalid_argument("a legacy transaction cannot carry an access list");
     SignedTransaction out;
     out.signature = key.sign(signing_hash(tx));
@@ -172,7 +172,7 @@ SignedTransaction sign_transaction(Transaction tx, const PrivateKey& key) {
 std::vector<std::uint8_t> encode_transaction(const SignedTransaction& stx) {
     const Transaction& tx = stx.tx;
     auto fields = unsigned_fields(tx);
-    if (tx.type == TxType::legacy) {
+    if (tx.type == TxType::kLegacy) {
         const U256 v = tx.chain_id
                            ? U256{*tx.chain_id} * U256{2} + U256{35U + stx.signature.y_parity}
                            : U256{27U + stx.signature.y_parity};
@@ -182,7 +182,7 @@ std::vector<std::uint8_t> encode_transaction(const SignedTransaction& stx) {
     }
     fields.push_back(rlp_uint(stx.signature.r));
     fields.push_back(rlp_uint(stx.signature.s));
-    if (tx.type == TxType::legacy) return rlp_encode(rlp_list(std::move(fields)));
+    if (tx.type == TxType::kLegacy) return rlp_encode(rlp_list(std::move(fields)));
     return typed(tx.type, rlp_list(std::move(fields)));
 }
 
@@ -206,15 +206,15 @@ TxDecodeResult decode_transaction(std::span<const std::uint8_t> raw, const TxRul
         tx.type = static_cast<TxType>(raw[0]);
         body = raw.subspan(1);
     } else {
-        tx.type = TxType::legacy;
+        tx.type = TxType::kLegacy;
     }
     std::string why;
     const auto decoded = rlp_decode(body, &why);
     if (!decoded) return failure("RLP: " + why);
     if (!decoded->is_list) return failure("the transaction is not an RLP list");
     const auto& f = decoded->items;
-    const std::size_t expected = tx.type == TxType::legacy        ? 9
-                                 : tx.type == TxType::access_list ? 11
+    const std::size_t expected = tx.type == TxType::kLegacy       ? 9
+                                 : tx.type == TxType::kAccessList ? 11
                                                                   : 12;
     if (f.size() != expected)
         return failure("the transaction has " + std::to_string(f.size()) + " fields, not " +
@@ -223,13 +223,13 @@ TxDecodeResult decode_transaction(std::span<const std::uint8_t> raw, const TxRul
     FieldReader rd;
     Signature sig;
     std::size_t i = 0;
-    if (tx.type != TxType::legacy) {
+    if (tx.type != TxType::kLegacy) {
         std::uint64_t chain = 0;
         rd.u64(f[i++], "chain id", ~0ULL, chain);
         tx.chain_id = chain;
     }
     rd.u64(f[i++], "nonce", ~0ULL, tx.nonce);  // EIP-2681: nonce < 2^64 − 1
-    if (tx.type == TxType::dynamic_fee) {
+    if (tx.type == TxType::kDynamicFee) {
         rd.uint(f[i++], "max priority fee per gas", tx.max_priority_fee_per_gas);
         rd.uint(f[i++], "max fee per gas", tx.max_fee_per_gas);
     } else {
@@ -243,14 +243,14 @@ TxDecodeResult decode_transaction(std::span<const std::uint8_t> raw, const TxRul
     rd.to(f[i++], tx.to);
     rd.uint(f[i++], "value", tx.value);
     rd.bytes(f[i++], "data", tx.data);
-    if (tx.type != TxType::legacy) rd.access_list(f[i++], tx.access_list);
+    if (tx.type != TxType::kLegacy) rd.access_list(f[i++], tx.access_list);
     U256 v;
-    rd.uint(f[i++], tx.type == TxType::legacy ? "v" : "y parity", v);
+    rd.uint(f[i++], tx.type == TxType::kLegacy ? "v" : "y parity", v);
     rd.uint(f[i++], "r", sig.r);
     rd.uint(f[i++], "s", sig.s);
     if (!rd.error.empty()) return failure(rd.error);
 
-    if (tx.type == TxType::legacy) {
+    if (tx.type == TxType::kLegacy) {
         if (v == U256{27} || v == U256{28}) {
             sig.y_parity = static_cast<std::uint8_t>(v.w[0] - 27);
         } else if (v < U256{35}) {

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <random>
 
-#include "macf/host/engine.hpp"
-#include "macf/host/pool_state.hpp"
-#include "macf/host/reserve_cache.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/model/pool_state.hpp"
+#include "macf/host/state/reserve_cache.hpp"
 
 namespace macf::cli {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "macf/host/market.hpp"
-#include "macf/host/mode.hpp"
+#include "macf/host/model/market.hpp"
+#include "macf/host/search/mode.hpp"
 
 namespace macf::cli {
 

@@ -10,7 +10,7 @@
 
 #include "macf/chain/ecdsa.hpp"
 #include "macf/chain/rpc_client.hpp"
-#include "macf/host/chain_sync.hpp"
+#include "macf/host/sync/chain_sync.hpp"
 
 namespace macf::cli {
 

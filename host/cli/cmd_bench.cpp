@@ -19,10 +19,10 @@
 #include "bench_incremental.hpp"
 #include "commands.hpp"
 #include "macf/cuda/device.hpp"
-#include "macf/host/engine.hpp"
-#include "macf/host/json_text.hpp"
-#include "macf/host/market_gen.hpp"
-#include "macf/host/market_json.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/io/json_text.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/io/market_json.hpp"
 
 namespace macf::cli {
 namespace {

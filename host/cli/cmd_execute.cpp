@@ -13,13 +13,13 @@
 #include "macf/chain/abi.hpp"
 #include "macf/chain/bundle_relay.hpp"
 #include "macf/chain/eth.hpp"
+#include "macf/chain/flash_sources.hpp"
 #include "macf/chain/hex.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/engine.hpp"
-#include "macf/host/execution_stack.hpp"
-#include "macf/host/flash_sources.hpp"
-#include "macf/host/mode.hpp"
-#include "macf/host/trade_executor.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/exec/execution_stack.hpp"
+#include "macf/host/exec/trade_executor.hpp"
+#include "macf/host/search/mode.hpp"
 #include "progress.hpp"
 
 namespace macf::cli {
@@ -150,7 +150,7 @@ void run_execute(const ExecuteOptions& o) {
     const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
 
     // The executor must exist and be ours.
-    host::check_executor(*rpc, executor_address, key.address(), chain_id);
+    chain::check_executor(*rpc, executor_address, key.address(), chain_id);
 
     host::SyncConfig config;
     for (const auto& s : o.v2_factories)
@@ -199,7 +199,7 @@ void run_execute(const ExecuteOptions& o) {
 
     std::vector<chain::FlashSource> sources;
     for (const auto& spec : o.flash_sources)
-        sources.push_back(host::read_flash_source(*rpc, spec, base));
+        sources.push_back(chain::read_flash_source(*rpc, spec, base));
     if (sources.empty()) throw std::runtime_error("give at least one --flash-source");
 
     const chain::RawSender relay_sender = stack.relay_sender();
@@ -219,8 +219,8 @@ void run_execute(const ExecuteOptions& o) {
         if (out.receipt) std::cout << "  gas used " << out.receipt->gas_used;
         if (!out.reason.empty()) std::cout << "  (" << out.reason << ")";
         std::cout << "\n";
-        failed = failed || out.status == host::TradeStatus::reverted ||
-                 out.status == host::TradeStatus::send_failed;
+        failed = failed || out.status == host::TradeStatus::kReverted ||
+                 out.status == host::TradeStatus::kSendFailed;
     }
     if (tried == 0) std::cout << "no opportunity\n";
     if (!stack.flush_alerts(std::chrono::seconds(30))) spdlog::warn("alerts still queued at exit");

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "macf/host/market_gen.hpp"
+#include "macf/host/io/market_gen.hpp"
 #include "market_output.hpp"
 
 namespace macf::cli {

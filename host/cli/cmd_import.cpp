@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "macf/host/univ2_import.hpp"
+#include "macf/host/io/univ2_import.hpp"
 #include "market_output.hpp"
 
 namespace macf::cli {

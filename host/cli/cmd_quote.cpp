@@ -11,10 +11,10 @@
 
 #include "commands.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/json_text.hpp"
-#include "macf/host/market_json.hpp"
-#include "macf/host/pool_quote.hpp"
-#include "macf/host/quote_json.hpp"
+#include "macf/host/io/json_text.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/io/quote_json.hpp"
+#include "macf/host/model/pool_quote.hpp"
 
 namespace macf::cli {
 namespace {

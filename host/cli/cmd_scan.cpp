@@ -15,10 +15,10 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/engine.hpp"
-#include "macf/host/json_text.hpp"
-#include "macf/host/market_json.hpp"
-#include "macf/host/opportunity_json.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/io/json_text.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/io/opportunity_json.hpp"
 #include "progress.hpp"
 
 namespace macf::cli {

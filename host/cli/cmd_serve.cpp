@@ -9,8 +9,8 @@
 #include <csignal>
 
 #include "commands.hpp"
-#include "macf/host/json_text.hpp"
-#include "macf/host/service.hpp"
+#include "macf/host/io/json_text.hpp"
+#include "macf/host/service/service.hpp"
 
 namespace macf::cli {
 namespace {

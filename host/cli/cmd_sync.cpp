@@ -12,8 +12,8 @@
 #include "commands.hpp"
 #include "macf/chain/rpc_client.hpp"
 #include "macf/chain/ws_subscription.hpp"
-#include "macf/host/chain_sync.hpp"
-#include "macf/host/market_json.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/sync/chain_sync.hpp"
 #include "market_output.hpp"
 #include "progress.hpp"
 

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "macf/host/market_json.hpp"
+#include "macf/host/io/market_json.hpp"
 
 namespace macf::cli {
 

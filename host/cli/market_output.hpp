@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "macf/host/market.hpp"
+#include "macf/host/model/market.hpp"
 
 namespace macf::cli {
 

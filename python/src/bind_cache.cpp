@@ -13,7 +13,7 @@
 
 #include "convert.hpp"
 #include "macf/chain/keccak.hpp"
-#include "macf/host/reserve_cache.hpp"
+#include "macf/host/state/reserve_cache.hpp"
 
 namespace macf::python {
 namespace {

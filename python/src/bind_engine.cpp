@@ -11,9 +11,9 @@
 #include <optional>
 
 #include "convert.hpp"
-#include "macf/host/engine.hpp"
-#include "macf/host/opportunity_json.hpp"
-#include "macf/host/pool_state.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/io/opportunity_json.hpp"
+#include "macf/host/model/pool_state.hpp"
 #include "market_handle.hpp"
 
 namespace macf::python {

@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "convert.hpp"
-#include "macf/host/market_gen.hpp"
-#include "macf/host/market_json.hpp"
-#include "macf/host/pool_quote.hpp"
-#include "macf/host/quote_json.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/io/quote_json.hpp"
+#include "macf/host/model/pool_quote.hpp"
 #include "market_handle.hpp"
 
 namespace macf::python {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/market.hpp"
+#include "macf/host/model/market.hpp"
 
 namespace macf::python {
 

@@ -13,9 +13,9 @@
 #include <optional>
 #include <vector>
 
-#include "macf/host/engine.hpp"
-#include "macf/host/market.hpp"
-#include "macf/host/univ2_import.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/io/univ2_import.hpp"
+#include "macf/host/model/market.hpp"
 
 namespace macf::python {
 

@@ -25,27 +25,27 @@ TEST(ExecutorRoute, FlashFeesRoundAsTheLenders) {
         return *macf::chain::flash_fee(FlashSource{k, {}, U256{f}, {}}, U256{amount});
     };
     // V2: the smallest repayment r with 997·r ≥ 1000·amount.
-    EXPECT_EQ(fee(FlashSourceKind::uniswap_v2, 30, 997), U256{3});
-    EXPECT_EQ(fee(FlashSourceKind::uniswap_v2, 30, 998), U256{4});  // ceil(998000/997) = 1001
-    EXPECT_EQ(fee(FlashSourceKind::uniswap_v3, 500, 1000000), U256{500});
-    EXPECT_EQ(fee(FlashSourceKind::uniswap_v3, 500, 1000001), U256{501});
-    EXPECT_EQ(fee(FlashSourceKind::balancer, 0, 123456789), U256{});
-    EXPECT_EQ(fee(FlashSourceKind::aave, 5, 10000), U256{5});
-    EXPECT_EQ(fee(FlashSourceKind::aave, 5, 1000), U256{1});  // 0.5 rounds half up
-    EXPECT_EQ(fee(FlashSourceKind::aave, 5, 999), U256{0});
+    EXPECT_EQ(fee(FlashSourceKind::kUniswapV2, 30, 997), U256{3});
+    EXPECT_EQ(fee(FlashSourceKind::kUniswapV2, 30, 998), U256{4});  // ceil(998000/997) = 1001
+    EXPECT_EQ(fee(FlashSourceKind::kUniswapV3, 500, 1000000), U256{500});
+    EXPECT_EQ(fee(FlashSourceKind::kUniswapV3, 500, 1000001), U256{501});
+    EXPECT_EQ(fee(FlashSourceKind::kBalancer, 0, 123456789), U256{});
+    EXPECT_EQ(fee(FlashSourceKind::kAave, 5, 10000), U256{5});
+    EXPECT_EQ(fee(FlashSourceKind::kAave, 5, 1000), U256{1});  // 0.5 rounds half up
+    EXPECT_EQ(fee(FlashSourceKind::kAave, 5, 999), U256{0});
     EXPECT_FALSE(macf::chain::flash_fee(
-                     FlashSource{FlashSourceKind::uniswap_v2, {}, U256{10000}, {}}, U256{1})
+                     FlashSource{FlashSourceKind::kUniswapV2, {}, U256{10000}, {}}, U256{1})
                      .has_value());
 }
 
 TEST(ExecutorRoute, CalldataFollowsTheAbi) {
     macf::chain::ExecutionPlan plan;
-    plan.source = FlashSource{FlashSourceKind::uniswap_v2, addr(0x11), U256{25}, U256{}};
+    plan.source = FlashSource{FlashSourceKind::kUniswapV2, addr(0x11), U256{25}, U256{}};
     plan.token = addr(0x22);
     plan.amount = U256{1000};
     plan.min_profit = U256{7};
-    plan.hops = {{macf::chain::RouteHopKind::uniswap_v2, addr(0x33), addr(0x44), 30},
-                 {macf::chain::RouteHopKind::uniswap_v3, addr(0x55), addr(0x22), 0}};
+    plan.hops = {{macf::chain::RouteHopKind::kUniswapV2, addr(0x33), addr(0x44), 30},
+                 {macf::chain::RouteHopKind::kUniswapV3, addr(0x55), addr(0x22), 0}};
     const auto data = macf::chain::execute_calldata(plan);
     const auto sel =
         macf::chain::selector("execute(uint8,address,uint256,address,uint256,uint256,bytes)");
@@ -74,19 +74,19 @@ TEST(ExecutorRoute, CalldataFollowsTheAbi) {
 
 TEST(ExecutorRoute, PicksTheCheapestSourceThatCanLendOutsideTheRoute) {
     const std::vector<FlashSource> sources = {
-        {FlashSourceKind::uniswap_v2, addr(1), U256{30}, U256{1000000}},
-        {FlashSourceKind::uniswap_v3, addr(2), U256{3000}, U256{1000000}},
-        {FlashSourceKind::balancer, addr(3), U256{0}, U256{100}},
-        {FlashSourceKind::aave, addr(4), U256{5}, U256{1000000}},
+        {FlashSourceKind::kUniswapV2, addr(1), U256{30}, U256{1000000}},
+        {FlashSourceKind::kUniswapV3, addr(2), U256{3000}, U256{1000000}},
+        {FlashSourceKind::kBalancer, addr(3), U256{0}, U256{100}},
+        {FlashSourceKind::kAave, addr(4), U256{5}, U256{1000000}},
     };
     const Address none[] = {addr(9)};
     auto pick = macf::chain::pick_flash_source(sources, U256{50}, none);
-    EXPECT_EQ(pick->kind, FlashSourceKind::balancer);  // free and deep enough
+    EXPECT_EQ(pick->kind, FlashSourceKind::kBalancer);  // free and deep enough
     pick = macf::chain::pick_flash_source(sources, U256{100000}, none);
-    EXPECT_EQ(pick->kind, FlashSourceKind::aave);  // 5 bps beats 30
+    EXPECT_EQ(pick->kind, FlashSourceKind::kAave);  // 5 bps beats 30
     const Address route[] = {addr(4)};
     pick = macf::chain::pick_flash_source(sources, U256{100000}, route);
-    EXPECT_EQ(pick->kind, FlashSourceKind::uniswap_v3);
+    EXPECT_EQ(pick->kind, FlashSourceKind::kUniswapV3);
     EXPECT_FALSE(macf::chain::pick_flash_source(sources, U256{2000000}, none).has_value());
 }
 

@@ -70,7 +70,7 @@ TEST(NonceManager, ResyncAfterNonceTooLowSkipsUsedNonces) {
     EXPECT_EQ(mine, 5U);
     chain = 9;  // another wallet sent 4 transactions with this account
     EXPECT_EQ(macf::chain::classify_nonce_error("nonce too low: next nonce 9, tx nonce 5"),
-              NonceFault::too_low);
+              NonceFault::kTooLow);
     nonces.release(mine);
     EXPECT_TRUE(nonces.resync().empty());
     EXPECT_EQ(nonces.acquire(), 9U);
@@ -97,12 +97,12 @@ TEST(NonceManager, ResyncAfterADropReturnsTheDroppedNoncesForResending) {
 TEST(NonceManager, ClassifiesNodeWordings) {
     using macf::chain::classify_nonce_error;
     EXPECT_EQ(classify_nonce_error("Nonce too low. Expected nonce to be 3 but got 1."),
-              NonceFault::too_low);
-    EXPECT_EQ(classify_nonce_error("already known"), NonceFault::already_known);
-    EXPECT_EQ(classify_nonce_error("Known transaction: 0xabc"), NonceFault::already_known);
+              NonceFault::kTooLow);
+    EXPECT_EQ(classify_nonce_error("already known"), NonceFault::kAlreadyKnown);
+    EXPECT_EQ(classify_nonce_error("Known transaction: 0xabc"), NonceFault::kAlreadyKnown);
     EXPECT_EQ(classify_nonce_error("Nonce too high. Expected nonce to be 3 but got 9."),
-              NonceFault::too_high);
-    EXPECT_EQ(classify_nonce_error("replacement transaction underpriced"), NonceFault::none);
+              NonceFault::kTooHigh);
+    EXPECT_EQ(classify_nonce_error("replacement transaction underpriced"), NonceFault::kNone);
 }
 
 }  // namespace

@@ -91,10 +91,10 @@ TEST(AlertWebhook, ReceiverGetsSlackJsonAfterRetries) {
     macf::chain::WebhookOptions options;
     options.initial_backoff = std::chrono::milliseconds(10);
     macf::chain::AlertWebhook hook(receiver.url(), options);
-    hook.post({macf::chain::AlertEvent::executed,
+    hook.post({macf::chain::AlertEvent::kExecuted,
                "executed: profit 12 WETH",
                {{"tx", "0x01"}, {"profit", "12"}}});
-    hook.post({macf::chain::AlertEvent::circuit_breaker, "breaker \"open\"", {}});
+    hook.post({macf::chain::AlertEvent::kCircuitBreaker, "breaker \"open\"", {}});
     ASSERT_TRUE(hook.flush(std::chrono::seconds(10)));
     ASSERT_EQ(received.size(), 2U);
     const auto first = macf::chain::json::parse(received[0]);
@@ -119,7 +119,7 @@ TEST(AlertWebhook, AlertThatNeverGetsThroughIsDroppedAndCounted) {
         ++drops;
     };
     macf::chain::AlertWebhook hook(receiver.url(), options);
-    hook.post({macf::chain::AlertEvent::failed, "failed", {}});
+    hook.post({macf::chain::AlertEvent::kFailed, "failed", {}});
     ASSERT_TRUE(hook.flush(std::chrono::seconds(10)));
     EXPECT_EQ(receiver.requests(), 3);
     EXPECT_EQ(hook.counters().dropped, 1U);
@@ -131,7 +131,7 @@ TEST(AlertWebhook, ClientErrorsAreNotRetried) {
     macf::chain::WebhookOptions options;
     options.initial_backoff = std::chrono::milliseconds(5);
     macf::chain::AlertWebhook hook(receiver.url(), options);
-    hook.post({macf::chain::AlertEvent::failed, "failed", {}});
+    hook.post({macf::chain::AlertEvent::kFailed, "failed", {}});
     ASSERT_TRUE(hook.flush(std::chrono::seconds(10)));
     EXPECT_EQ(receiver.requests(), 1);
     EXPECT_EQ(hook.counters().dropped, 1U);

@@ -8,7 +8,7 @@
 #include "fake_endpoint.hpp"
 #include "macf/chain/eth.hpp"
 #include "macf/chain/rpc_client.hpp"
-#include "macf/host/chain_sync.hpp"
+#include "macf/host/sync/chain_sync.hpp"
 
 namespace {
 

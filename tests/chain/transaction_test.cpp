@@ -69,7 +69,7 @@ TEST(Transaction, OfficialVectorsUnderShanghaiRules) {
 TEST(Transaction, Eip155WorkedExample) {
     // The example of EIP-155 itself.
     macf::chain::Transaction tx;
-    tx.type = macf::chain::TxType::legacy;
+    tx.type = macf::chain::TxType::kLegacy;
     tx.chain_id = 1;
     tx.nonce = 9;
     tx.gas_price = U256{20000000000ULL};
@@ -117,7 +117,7 @@ TEST(Transaction, SignDecodeRoundTripsAndTamperedCopiesAreRefused) {
         tx.chain_id = i % 2 == 0 ? 1 : 31337;
         tx.nonce = rng() >> (rng() % 64);
         tx.gas_limit = 100000 + rng() % 10000000;
-        if (tx.type == macf::chain::TxType::dynamic_fee) {
+        if (tx.type == macf::chain::TxType::kDynamicFee) {
             tx.max_priority_fee_per_gas = U256{rng() >> 20};
             tx.max_fee_per_gas = tx.max_priority_fee_per_gas + U256{rng() >> 20};
         } else {
@@ -127,7 +127,7 @@ TEST(Transaction, SignDecodeRoundTripsAndTamperedCopiesAreRefused) {
         if (i % 7 != 0) tx.to = me;
         tx.data.resize(rng() % 200);
         for (auto& b : tx.data) b = static_cast<std::uint8_t>(rng() % 3 == 0 ? 0 : rng());
-        if (tx.type != macf::chain::TxType::legacy && i % 5 == 0)
+        if (tx.type != macf::chain::TxType::kLegacy && i % 5 == 0)
             tx.access_list.push_back({me, {macf::chain::Hash32{1}, macf::chain::Hash32{2}}});
         const auto stx = macf::chain::sign_transaction(tx, key);
         EXPECT_TRUE(macf::chain::is_low_s(stx.signature.s));

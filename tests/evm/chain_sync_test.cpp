@@ -21,7 +21,7 @@
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/dex/uniswap_v2.hpp"
-#include "macf/host/chain_sync.hpp"
+#include "macf/host/sync/chain_sync.hpp"
 #include "tcp_proxy.hpp"
 
 namespace {

@@ -31,11 +31,11 @@
 #include "macf/chain/eth.hpp"
 #include "macf/chain/hex.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/chain_sync.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/token_graph.hpp"
-#include "macf/host/trade_executor.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/exec/trade_executor.hpp"
+#include "macf/host/search/cycle_set.hpp"
+#include "macf/host/search/token_graph.hpp"
+#include "macf/host/sync/chain_sync.hpp"
 
 namespace {
 
@@ -191,16 +191,16 @@ class ExecutionOnNode : public ::testing::Test {
     std::vector<macf::chain::FlashSource> sources(unsigned offer) {
         std::vector<macf::chain::FlashSource> out;
         if (offer & kV2)
-            out.push_back({macf::chain::FlashSourceKind::uniswap_v2, fixture_->pair_wc, U256{30},
+            out.push_back({macf::chain::FlashSourceKind::kUniswapV2, fixture_->pair_wc, U256{30},
                            token_balance(fixture_->w, fixture_->pair_wc) - U256{1}});
         if (offer & kV3)
-            out.push_back({macf::chain::FlashSourceKind::uniswap_v3, fixture_->pool_wc, U256{500},
+            out.push_back({macf::chain::FlashSourceKind::kUniswapV3, fixture_->pool_wc, U256{500},
                            token_balance(fixture_->w, fixture_->pool_wc)});
         if (offer & kBalancer)
-            out.push_back({macf::chain::FlashSourceKind::balancer, fixture_->balancer_vault, U256{},
-                           token_balance(fixture_->w, fixture_->balancer_vault)});
+            out.push_back({macf::chain::FlashSourceKind::kBalancer, fixture_->balancer_vault,
+                           U256{}, token_balance(fixture_->w, fixture_->balancer_vault)});
         if (offer & kAave)
-            out.push_back({macf::chain::FlashSourceKind::aave, fixture_->aave_pool,
+            out.push_back({macf::chain::FlashSourceKind::kAave, fixture_->aave_pool,
                            U256{fixture_->aave_premium_bps},
                            token_balance(fixture_->w, fixture_->aave_atoken)});
         return out;
@@ -243,7 +243,7 @@ TEST_F(ExecutionOnNode, RawTransactionsSignedByMacf) {
         tx.gas_limit = 21000;
         tx.to = fixture_->trader;
         tx.value = U256{1};
-        if (type == macf::chain::TxType::dynamic_fee) {
+        if (type == macf::chain::TxType::kDynamicFee) {
             tx.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
             tx.max_fee_per_gas = fees.max_fee_per_gas;
         } else {
@@ -265,7 +265,7 @@ TEST_F(ExecutionOnNode, RawTransactionsSignedByMacf) {
         return "accepted";
     };
     // Accepted: an EIP-1559 and an EIP-155 legacy transaction, each mined with our hash.
-    for (const auto type : {macf::chain::TxType::dynamic_fee, macf::chain::TxType::legacy}) {
+    for (const auto type : {macf::chain::TxType::kDynamicFee, macf::chain::TxType::kLegacy}) {
         const auto tx = base_tx(type);
         const auto stx = macf::chain::sign_transaction(tx, *key_);
         const auto hash = send_raw(stx);
@@ -276,7 +276,7 @@ TEST_F(ExecutionOnNode, RawTransactionsSignedByMacf) {
         EXPECT_TRUE(receipt->success);
     }
     // A wrong chain id.
-    auto tx = base_tx(macf::chain::TxType::dynamic_fee);
+    auto tx = base_tx(macf::chain::TxType::kDynamicFee);
     tx.chain_id = 1;
     std::string err = node_error(macf::chain::sign_transaction(tx, *key_));
     std::cout << "wrong chain id: " << err << "\n";
@@ -288,7 +288,7 @@ TEST_F(ExecutionOnNode, RawTransactionsSignedByMacf) {
     tx.nonce = fresh - 1;
     err = node_error(macf::chain::sign_transaction(tx, *key_));
     std::cout << "used nonce: " << err << "\n";
-    EXPECT_EQ(macf::chain::classify_nonce_error(err), macf::chain::NonceFault::too_low) << err;
+    EXPECT_EQ(macf::chain::classify_nonce_error(err), macf::chain::NonceFault::kTooLow) << err;
     // A high s: the same signature's twin (n − s, other parity) recovers the same sender but
     // is invalid since EIP-2.
     tx.nonce = fresh;
@@ -331,7 +331,7 @@ TEST_F(ExecutionOnNode, ContractGuardsItsOwnerItsMinimumAndSweeps) {
         const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
         const auto srcs = sources(kV3);
         auto out = executor.execute(m, *opp, srcs, gas);
-        EXPECT_EQ(out.status, TradeStatus::skipped);
+        EXPECT_EQ(out.status, TradeStatus::kSkipped);
         EXPECT_NE(out.reason.find("above the maximum"), std::string::npos) << out.reason;
         macf::host::RiskManager open_risk({});
         macf::host::TradeSettings greedy;
@@ -339,7 +339,7 @@ TEST_F(ExecutionOnNode, ContractGuardsItsOwnerItsMinimumAndSweeps) {
         macf::host::TradeExecutor picky(*client_, open_risk, nullptr, greedy);
         const std::uint64_t next = nonces_->next_new();
         out = picky.execute(m, *opp, srcs, gas);
-        EXPECT_EQ(out.status, TradeStatus::not_sent);
+        EXPECT_EQ(out.status, TradeStatus::kNotSent);
         EXPECT_NE(out.reason.find("does not cover gas"), std::string::npos) << out.reason;
         EXPECT_EQ(nonces_->next_new(), next);
     }
@@ -385,8 +385,8 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
     // over V2's 30, V2 alone, the Vault's 0 over all, Aave's 5 bps over V2's 30.
     const unsigned offers[] = {kV2 | kV3, kV2, kV2 | kV3 | kBalancer | kAave, kV2 | kAave};
     const macf::chain::FlashSourceKind expected[] = {
-        macf::chain::FlashSourceKind::uniswap_v3, macf::chain::FlashSourceKind::uniswap_v2,
-        macf::chain::FlashSourceKind::balancer, macf::chain::FlashSourceKind::aave};
+        macf::chain::FlashSourceKind::kUniswapV3, macf::chain::FlashSourceKind::kUniswapV2,
+        macf::chain::FlashSourceKind::kBalancer, macf::chain::FlashSourceKind::kAave};
     for (int round = 0; round < 4; ++round) {
         SCOPED_TRACE(macf::chain::to_string(expected[round]));
         const auto m = market_now();
@@ -398,7 +398,7 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
         const U256 eth_before = ether_balance(fixture_->owner);
         const auto srcs = sources(offers[round]);
         const auto out = executor.execute(m, *opp, srcs, gas);
-        ASSERT_EQ(out.status, TradeStatus::executed) << out.reason;
+        ASSERT_EQ(out.status, TradeStatus::kExecuted) << out.reason;
         EXPECT_EQ(out.plan->source.kind, expected[round]);
         EXPECT_EQ(out.simulation.profit, out.predicted_profit);
         EXPECT_EQ(out.predicted_profit,
@@ -425,7 +425,7 @@ TEST_F(ExecutionOnNode, ExecutesThePlantedDislocationForExactlyThePredictedProfi
     std::lock_guard lock(alerts.m);
     ASSERT_EQ(alerts.events.size(), 4U);
     EXPECT_EQ(alerts.events[0], "executed");
-    EXPECT_EQ(executor.count(TradeStatus::executed), 4U);
+    EXPECT_EQ(executor.count(TradeStatus::kExecuted), 4U);
 }
 
 TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
@@ -465,17 +465,17 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     rpc_->call("evm_mine");
     ours.join();
     rpc_->call("evm_setAutomine", "[true]");
-    ASSERT_EQ(out.status, TradeStatus::reverted) << out.reason;
+    ASSERT_EQ(out.status, TradeStatus::kReverted) << out.reason;
     ASSERT_TRUE(out.receipt.has_value());
     EXPECT_EQ(token_balance(fixture_->w, fixture_->owner), w_before);                 // no W lost
     EXPECT_EQ(eth_before - ether_balance(fixture_->owner), out.receipt->fee_paid());  // only gas
     EXPECT_EQ(risk.counters().failed, 1U);
-    EXPECT_EQ(executor.count(TradeStatus::reverted), 1U);
+    EXPECT_EQ(executor.count(TradeStatus::kReverted), 1U);
     EXPECT_TRUE(risk.breaker_open());
 
     // While the breaker is open nothing is tried.
     const auto refused = executor.execute(m, *opp, srcs, gas);
-    EXPECT_EQ(refused.status, TradeStatus::skipped);
+    EXPECT_EQ(refused.status, TradeStatus::kSkipped);
     EXPECT_NE(refused.reason.find("circuit breaker"), std::string::npos) << refused.reason;
 
     // Through another executor without the breaker, the same (now stale) opportunity: the
@@ -484,12 +484,12 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     macf::host::TradeExecutor second(*client_, calm, &webhook, {});
     const std::uint64_t nonce_before = nonces_->next_new();
     const auto again = second.execute(m, *opp, srcs, gas);
-    EXPECT_EQ(again.status, TradeStatus::not_sent);
+    EXPECT_EQ(again.status, TradeStatus::kNotSent);
     EXPECT_NE(again.reason.find("CannotRepay"), std::string::npos) << again.reason;
     std::cout << "stale opportunity: " << again.reason << "\n";
     EXPECT_FALSE(again.tx.has_value());
     EXPECT_EQ(nonces_->next_new(), nonce_before);
-    EXPECT_EQ(second.count(TradeStatus::not_sent), 1U);
+    EXPECT_EQ(second.count(TradeStatus::kNotSent), 1U);
 
     ASSERT_TRUE(webhook.flush(std::chrono::seconds(10)));
     std::lock_guard lock(alerts.m);

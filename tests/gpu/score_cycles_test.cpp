@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "macf/cuda/device.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/edge_table.hpp"
-#include "macf/host/market_gen.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/search/cycle_set.hpp"
+#include "macf/host/search/edge_table.hpp"
 #include "macf/kernels/score_cycles.hpp"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "macf/cuda/device.hpp"
-#include "macf/host/market_gen.hpp"
+#include "macf/host/io/market_gen.hpp"
 #include "macf/kernels/v3_swap_steps.hpp"
 
 namespace {

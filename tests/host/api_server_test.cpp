@@ -14,7 +14,7 @@
 
 #include "macf/chain/json.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/api_server.hpp"
+#include "macf/host/service/api_server.hpp"
 
 namespace {
 

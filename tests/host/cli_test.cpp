@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "macf/chain/json.hpp"
-#include "macf/host/market_json.hpp"
+#include "macf/host/io/market_json.hpp"
 #include "run_macf.hpp"
 
 namespace {

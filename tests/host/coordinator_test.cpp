@@ -6,7 +6,7 @@
 #include <atomic>
 #include <optional>
 
-#include "macf/host/coordinator.hpp"
+#include "macf/host/engine/coordinator.hpp"
 
 namespace {
 

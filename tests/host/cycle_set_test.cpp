@@ -7,8 +7,8 @@
 #include <random>
 #include <set>
 
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/market_json.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/search/cycle_set.hpp"
 #include "test_markets.hpp"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <set>
 
-#include "macf/host/engine.hpp"
-#include "macf/host/market_gen.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/io/market_gen.hpp"
 
 namespace {
 

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/market_gen.hpp"
-#include "macf/host/market_json.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/search/cycle_set.hpp"
 
 namespace {
 

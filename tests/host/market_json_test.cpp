@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/market_json.hpp"
+#include "macf/host/io/market_json.hpp"
 
 namespace {
 

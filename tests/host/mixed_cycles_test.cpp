@@ -8,10 +8,10 @@
 #include <set>
 
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/market_gen.hpp"
-#include "macf/host/pool_quote.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/model/pool_quote.hpp"
+#include "macf/host/search/cycle_set.hpp"
 
 namespace {
 

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/market_gen.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/io/market_gen.hpp"
+#include "macf/host/search/cycle_set.hpp"
 
 namespace {
 

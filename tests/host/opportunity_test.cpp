@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "macf/dex/uniswap_v2.hpp"
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/search/cycle_set.hpp"
 #include "test_markets.hpp"
 
 namespace {

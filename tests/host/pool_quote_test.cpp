@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/market_json.hpp"
-#include "macf/host/pool_quote.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/model/pool_quote.hpp"
 #include "run_macf.hpp"
 
 namespace {

@@ -3,7 +3,7 @@
 
 #include <thread>
 
-#include "macf/host/reserve_cache.hpp"
+#include "macf/host/state/reserve_cache.hpp"
 #include "test_markets.hpp"
 
 namespace {

@@ -4,7 +4,7 @@
 // callback once per opening).
 #include <gtest/gtest.h>
 
-#include "macf/host/risk_manager.hpp"
+#include "macf/host/exec/risk_manager.hpp"
 
 namespace {
 

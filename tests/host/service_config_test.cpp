@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "macf/host/service_config.hpp"
+#include "macf/host/service/service_config.hpp"
 
 namespace {
 

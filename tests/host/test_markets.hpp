@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "macf/host/market.hpp"
+#include "macf/host/model/market.hpp"
 
 namespace macf::test {
 

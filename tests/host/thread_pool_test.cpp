@@ -3,7 +3,7 @@
 
 #include <atomic>
 
-#include "macf/host/thread_pool.hpp"
+#include "macf/host/search/thread_pool.hpp"
 
 namespace {
 

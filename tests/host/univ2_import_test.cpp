@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "macf/host/coordinator.hpp"
-#include "macf/host/cycle_set.hpp"
-#include "macf/host/univ2_import.hpp"
+#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/io/univ2_import.hpp"
+#include "macf/host/search/cycle_set.hpp"
 
 namespace {
 

@@ -24,14 +24,14 @@
 namespace macf::chain {
 
 /// What happened.
-enum class AlertEvent { executed, failed, circuit_breaker };
+enum class AlertEvent { kExecuted, kFailed, kCircuitBreaker };
 
 /// The event's name in the payload ("executed", "failed", "circuit_breaker").
 const char* to_string(AlertEvent event) noexcept;
 
 /// One alert.
 struct Alert {
-    AlertEvent event = AlertEvent::executed;
+    AlertEvent event = AlertEvent::kExecuted;
     std::string text;                                         ///< one line for humans
     std::vector<std::pair<std::string, std::string>> fields;  ///< title → value
 };

@@ -49,8 +49,8 @@ struct Receipt {
 
 /// Why a send failed.
 struct SendError {
-    std::string message;                  ///< the node's (or relay's) message
-    NonceFault fault = NonceFault::none;  ///< what it says about the nonce
+    std::string message;                   ///< the node's (or relay's) message
+    NonceFault fault = NonceFault::kNone;  ///< what it says about the nonce
 };
 
 /// A sent transaction, or why it was not sent. Both `hash` and `error` are set when the

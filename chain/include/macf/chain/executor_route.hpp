@@ -18,10 +18,10 @@ namespace macf::chain {
 
 /// Where the start token is borrowed (the contract's source codes).
 enum class FlashSourceKind : std::uint8_t {
-    uniswap_v2 = 0,  ///< a V2 pair's flash swap; fee in basis points (30 on Uniswap V2)
-    uniswap_v3 = 1,  ///< a V3 pool's flash; fee in hundredths of a basis point (its swap fee)
-    balancer = 2,    ///< the Balancer V2 Vault; fee as an 18-decimal fraction (0 on mainnet)
-    aave = 3,        ///< an Aave V3 pool's flashLoanSimple; fee in basis points (5 on mainnet)
+    kUniswapV2 = 0,  ///< a V2 pair's flash swap; fee in basis points (30 on Uniswap V2)
+    kUniswapV3 = 1,  ///< a V3 pool's flash; fee in hundredths of a basis point (its swap fee)
+    kBalancer = 2,   ///< the Balancer V2 Vault; fee as an 18-decimal fraction (0 on mainnet)
+    kAave = 3,       ///< an Aave V3 pool's flashLoanSimple; fee in basis points (5 on mainnet)
 };
 
 /// The name of a source kind ("uniswap-v2-flash-swap", ...).
@@ -29,7 +29,7 @@ const char* to_string(FlashSourceKind kind) noexcept;
 
 /// One lender able to lend the start token.
 struct FlashSource {
-    FlashSourceKind kind = FlashSourceKind::uniswap_v2;
+    FlashSourceKind kind = FlashSourceKind::kUniswapV2;
     Address lender;       ///< the pair, pool, Vault or Aave pool
     dex::U256 fee;        ///< in the unit of its kind (see FlashSourceKind)
     dex::U256 available;  ///< the most it can lend of the token (wei of the token)
@@ -42,11 +42,11 @@ struct FlashSource {
 std::optional<dex::U256> flash_fee(const FlashSource& source, const dex::U256& amount);
 
 /// One hop of a route.
-enum class RouteHopKind : std::uint8_t { uniswap_v2 = 0, uniswap_v3 = 1 };
+enum class RouteHopKind : std::uint8_t { kUniswapV2 = 0, kUniswapV3 = 1 };
 
 /// A hop: swap the previous token for `token_out` in `pool`.
 struct RouteHop {
-    RouteHopKind kind = RouteHopKind::uniswap_v2;
+    RouteHopKind kind = RouteHopKind::kUniswapV2;
     Address pool;
     Address token_out;
     std::uint16_t fee_bps = 30;  ///< V2 pairs: the fork's fee in basis points

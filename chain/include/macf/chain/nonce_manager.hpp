@@ -17,10 +17,10 @@ namespace macf::chain {
 
 /// How a node's refusal of a transaction relates to its nonce.
 enum class NonceFault {
-    none,           ///< not about the nonce (underpriced, reverted, out of funds...)
-    too_low,        ///< "nonce too low": the nonce was used already
-    already_known,  ///< "already known" / "known transaction": this transaction is in the pool
-    too_high,       ///< "nonce too high" / a gap the node refuses
+    kNone,          ///< not about the nonce (underpriced, reverted, out of funds...)
+    kTooLow,        ///< "nonce too low": the nonce was used already
+    kAlreadyKnown,  ///< "already known" / "known transaction": this transaction is in the pool
+    kTooHigh,       ///< "nonce too high" / a gap the node refuses
 };
 
 /// Classifies a node's error message (geth, Erigon, Nethermind, Hardhat and Anvil wordings).

@@ -21,7 +21,7 @@
 namespace macf::chain {
 
 /// The transaction envelope type (EIP-2718); legacy transactions have none on the wire.
-enum class TxType : std::uint8_t { legacy = 0, access_list = 1, dynamic_fee = 2 };
+enum class TxType : std::uint8_t { kLegacy = 0, kAccessList = 1, kDynamicFee = 2 };
 
 /// One entry of an EIP-2930 access list.
 struct AccessListEntry {
@@ -33,7 +33,7 @@ struct AccessListEntry {
 
 /// An unsigned transaction. Fee fields are in wei per gas; `value` is in wei.
 struct Transaction {
-    TxType type = TxType::dynamic_fee;
+    TxType type = TxType::kDynamicFee;
     /// The chain id (EIP-155). Required for typed transactions; absent on a legacy transaction
     /// means a pre-EIP-155 signature (v = 27 or 28), which macf never produces.
     std::optional<std::uint64_t> chain_id;

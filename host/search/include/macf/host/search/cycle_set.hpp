@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "macf/host/search/token_graph.hpp"
+
+namespace macf::host {
+
+/// Longest cycle macf enumerates.
+inline constexpr unsigned kMaxHops = 4;
+
+/// A run of cycles with the same start token and length, stored back to back: the edge ids of
+/// cycle `first + i` are `CycleSet::hops[offsets[first] + i·hops ..]` (`hops` of them).
+struct CycleSegment {
+    std::uint32_t base_token;  ///< start and end token of every cycle here
+    std::uint32_t hops;        ///< 2, 3 or 4
+    std::uint64_t first;       ///< first cycle id
+    std::uint64_t count;       ///< number of cycles
+};
+
+/// Every simple cycle of 2..max_hops hops from each base token back to it, through distinct
+/// pools, each direction counted separately. Compressed sparse rows: cycle i's edge ids are
+/// `hops[offsets[i] .. offsets[i + 1])`. Cycles are grouped in segments by base token, then by
+/// length; within a segment the hops of cycle i start at offsets[first] + (i − first)·length.
+struct CycleSet {
+    std::vector<std::uint64_t> offsets;  ///< size() + 1 entries
+    std::vector<std::uint32_t> hops;     ///< edge ids
+    std::vector<CycleSegment> segments;
+    std::array<std::uint64_t, kMaxHops + 1> count_by_length{};  ///< [2], [3], [4] used
+    /// Pool → cycles index (CSR over pools): cycles using pool p are
+    /// `pool_cycles[pool_offsets[p] .. pool_offsets[p + 1])`, ascending.
+    std::vector<std::uint64_t> pool_offsets;
+    std::vector<std::uint32_t> pool_cycles;
+
+    /// Number of cycles.
+    std::uint64_t size() const noexcept { return offsets.empty() ? 0 : offsets.size() - 1; }
+    /// Edge ids of cycle `i`.
+    std::span<const std::uint32_t> cycle(std::uint64_t i) const noexcept {
+        return {hops.data() + offsets[i], hops.data() + offsets[i + 1]};
+    }
+    /// Cycles that use pool `p`.
+    std::span<const std::uint32_t> cycles_of_pool(std::uint32_t p) const noexcept {
+        return {pool_cycles.data() + pool_offsets[p], pool_cycles.data() + pool_offsets[p + 1]};
+    }
+    /// Bytes held by the arrays.
+    std::uint64_t memory_bytes() const noexcept;
+};
+
+/// Called with the fraction of the enumeration done (0..1), from the calling thread.
+using ProgressFn = std::function<void(double)>;
+
+/// Enumerates the cycles of `graph` from each of `base_tokens` (in that order), of 2 to
+/// `max_hops` hops (2 ≤ max_hops ≤ 4). Throws std::length_error when the set would exceed
+/// 2^32 cycles (cycle ids are 32-bit in the pool index).
+CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t> base_tokens,
+                          unsigned max_hops, const ProgressFn& progress = {});
+
+/// The cycles of `all` that use at least one of `pools` (pool indices), as a set of their own
+/// in the same segment order, without a pool index (scoring does not need one);
+/// `original[i]` is the id in `all` of its cycle i. This is what an incremental round scores.
+CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
+                        std::vector<std::uint32_t>& original);
+
+}  // namespace macf::host

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "macf/host/search/cycle_set.hpp"
+
+#include <algorithm>
+
+#include <limits>
+#include <stdexcept>
+
+namespace macf::host {
+namespace {
+
+/// Depth-first search for cycles of exactly `length` hops from `base`.
+class CycleWalker {
+  public:
+    CycleWalker(const TokenGraph& graph, std::uint32_t base, unsigned length,
+                std::vector<std::uint32_t>& hops_out, std::vector<bool>& visited)
+        : graph_(graph), base_(base), length_(length), out_(hops_out), visited_(visited) {}
+
+    /// Walks every cycle whose first hop is `first_edge`; returns the number found.
+    std::uint64_t walk_from(std::uint32_t first_edge) {
+        const Edge& e = graph_.edges()[first_edge];
+        if (e.token_out == base_) return 0;  // a pool listing the base twice cannot happen
+        found_ = 0;
+        path_[0] = first_edge;
+        visited_[e.token_out] = true;
+        extend(e.token_out, 1);
+        visited_[e.token_out] = false;
+        return found_;
+    }
+
+  private:
+    bool pool_used(std::uint32_t pool, unsigned depth) const {
+        for (unsigned i = 0; i < depth; ++i) {
+            if (graph_.edges()[path_[i]].pool == pool) return true;
+        }
+        return false;
+    }
+
+    void extend(std::uint32_t token, unsigned depth) {
+        const bool closing = depth + 1 == length_;
+        for (const std::uint32_t* it = graph_.out_begin(token); it != graph_.out_end(token); ++it) {
+            const Edge& e = graph_.edges()[*it];
+            if (closing) {
+                if (e.token_out != base_ || pool_used(e.pool, depth)) continue;
+                path_[depth] = *it;
+                out_.insert(out_.end(), path_, path_ + length_);
+                ++found_;
+            } else {
+                if (e.token_out == base_ || visited_[e.token_out] || pool_used(e.pool, depth)) {
+                    continue;
+                }
+                path_[depth] = *it;
+                visited_[e.token_out] = true;
+                extend(e.token_out, depth + 1);
+                visited_[e.token_out] = false;
+            }
+        }
+    }
+
+    const TokenGraph& graph_;
+    std::uint32_t base_;
+    unsigned length_;
+    std::vector<std::uint32_t>& out_;
+    std::vector<bool>& visited_;
+    std::uint32_t path_[kMaxHops] = {};
+    std::uint64_t found_ = 0;
+};
+
+}  // namespace
+
+std::uint64_t CycleSet::memory_bytes() const noexcept {
+    return offsets.size() * sizeof(std::uint64_t) + hops.size() * sizeof(std::uint32_t) +
+           pool_offsets.size() * sizeof(std::uint64_t) +
+           pool_cycles.size() * sizeof(std::uint32_t) + segments.size() * sizeof(CycleSegment);
+}
+
+namespace {
+
+/// Fills the pool → cycles index of `set` by counting sort over the pools of `graph`.
+void build_pool_index(CycleSet& set, const TokenGraph& graph) {
+    const std::uint64_t cycles = set.size();
+    set.pool_offsets.assign(graph.pool_count() + 1, 0);
+    for (const auto e : set.hops) ++set.pool_offsets[graph.edges()[e].pool + 1];
+    for (std::uint32_t p = 0; p < graph.pool_count(); ++p) {
+        set.pool_offsets[p + 1] += set.pool_offsets[p];
+    }
+    set.pool_cycles.resize(set.hops.size());
+    std::vector<std::uint64_t> cursor(set.pool_offsets.begin(), set.pool_offsets.end() - 1);
+    for (std::uint64_t c = 0; c < cycles; ++c) {
+        for (std::uint64_t h = set.offsets[c]; h < set.offsets[c + 1]; ++h) {
+            set.pool_cycles[cursor[graph.edges()[set.hops[h]].pool]++] =
+                static_cast<std::uint32_t>(c);
+        }
+    }
+}
+
+}  // namespace
+
+CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t> base_tokens,
+                          unsigned max_hops, const ProgressFn& progress) {
+    if (max_hops < 2 || max_hops > kMaxHops) {
+        throw std::invalid_argument("max hops must be 2, 3 or 4");
+    }
+    CycleSet set;
+    std::vector<bool> visited(graph.token_count(), false);
+    std::uint64_t first_hops_total = 0;
+    for (const auto base : base_tokens) {
+        first_hops_total +=
+            static_cast<std::uint64_t>(graph.out_end(base) - graph.out_begin(base)) *
+            (max_hops - 1);
+    }
+    std::uint64_t first_hops_done = 0;
+    std::uint64_t cycles = 0;
+    for (const auto base : base_tokens) {
+        if (base >= graph.token_count()) throw std::out_of_range("base token index out of range");
+        visited[base] = true;
+        for (unsigned length = 2; length <= max_hops; ++length) {
+            CycleWalker walker(graph, base, length, set.hops, visited);
+            const std::uint64_t first = cycles;
+            for (const std::uint32_t* it = graph.out_begin(base); it != graph.out_end(base); ++it) {
+                cycles += walker.walk_from(*it);
+                if (cycles > std::numeric_limits<std::uint32_t>::max()) {
+                    throw std::length_error(
+                        "more than 2^32 cycles: narrow the market (filters, --max-hops)");
+                }
+                ++first_hops_done;
+                if (progress && first_hops_done % 64 == 0) {
+                    progress(static_cast<double>(first_hops_done) /
+                             static_cast<double>(first_hops_total));
+                }
+            }
+            if (cycles > first) set.segments.push_back({base, length, first, cycles - first});
+            set.count_by_length[length] += cycles - first;
+        }
+        visited[base] = false;
+    }
+    // Offsets follow from the segments (fixed length within each).
+    set.offsets.resize(cycles + 1);
+    std::uint64_t hop_pos = 0;
+    for (const auto& seg : set.segments) {
+        for (std::uint64_t i = 0; i < seg.count; ++i) {
+            set.offsets[seg.first + i] = hop_pos;
+            hop_pos += seg.hops;
+        }
+    }
+    set.offsets[cycles] = hop_pos;
+    build_pool_index(set, graph);
+    if (progress) progress(1.0);
+    return set;
+}
+
+CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
+                        std::vector<std::uint32_t>& original) {
+    // A bitmap over all cycles: marking is linear in the index entries of the changed pools,
+    // and reading it word by word yields the ids in ascending order without a sort.
+    std::vector<std::uint64_t> marked((all.size() + 63) / 64, 0);
+    std::uint64_t count = 0;
+    for (const auto p : pools) {
+        if (static_cast<std::size_t>(p) + 1 >= all.pool_offsets.size()) continue;
+        for (const auto c : all.cycles_of_pool(p)) {
+            std::uint64_t& w = marked[c >> 6];
+            const std::uint64_t bit = std::uint64_t{1} << (c & 63);
+            count += (w & bit) == 0 ? 1 : 0;
+            w |= bit;
+        }
+    }
+    CycleSet out;
+    original.clear();
+    original.reserve(count);
+    out.offsets.reserve(count + 1);
+    out.hops.reserve(count * kMaxHops);
+    out.offsets.push_back(0);
+    for (const auto& seg : all.segments) {
+        const std::uint64_t first_original = original.size();
+        const std::uint64_t end = seg.first + seg.count;
+        for (std::uint64_t w = seg.first >> 6; w < marked.size() && (w << 6) < end; ++w) {
+            for (std::uint64_t bits = marked[w]; bits != 0; bits &= bits - 1) {
+                const std::uint64_t c =
+                    (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(bits));
+                if (c < seg.first || c >= end) continue;
+                const auto hops = all.cycle(c);
+                out.hops.insert(out.hops.end(), hops.begin(), hops.end());
+                out.offsets.push_back(out.hops.size());
+                original.push_back(static_cast<std::uint32_t>(c));
+            }
+        }
+        const std::uint64_t n = original.size() - first_original;
+        if (n == 0) continue;
+        CycleSegment s = seg;
+        s.first = first_original;
+        s.count = n;
+        out.count_by_length[seg.hops] += n;
+        out.segments.push_back(s);
+    }
+    return out;
+}
+
+}  // namespace macf::host

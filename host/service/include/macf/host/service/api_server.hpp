@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The service's HTTP and WebSocket API (Boost.Beast), bound to 127.0.0.1 by default:
+//   GET  /health          200 when synced (503 while syncing): head and synced block, lag
+//   GET  /metrics         Prometheus text format
+//   GET  /opportunities   the current top K, JSON
+//   GET  /pools/{address} one followed pool's state, JSON (404 when not followed)
+//   POST /control/pause   stop executing (bearer token)
+//   POST /control/resume  execute again (bearer token)
+//   PUT  /control/min-profit {"min_profit_wei":"N"} (bearer token)
+//   GET  /stream          WebSocket: every block's opportunities as they are published
+// Request bodies above the limit get 413, clients above their rate 429 (with Retry-After),
+// anything malformed a 4xx with {"error": "..."}; nothing a client sends stops the server.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "macf/chain/address.hpp"
+#include "macf/dex/u256.hpp"
+#include "macf/host/service/service_config.hpp"
+
+namespace macf::host {
+
+/// What the API reads from and changes in the service. Called from the server's threads.
+class ApiBackend {
+  public:
+    virtual ~ApiBackend() = default;
+    /// The /health body; `healthy` false answers 503.
+    virtual std::string health_json(bool& healthy) = 0;
+    /// The /metrics body.
+    virtual std::string metrics_text() = 0;
+    /// The /opportunities body.
+    virtual std::string opportunities_json() = 0;
+    /// A followed pool as JSON, or std::nullopt.
+    virtual std::optional<std::string> pool_json(const chain::Address& pool) = 0;
+    /// Pauses or resumes execution.
+    virtual void set_paused(bool paused) = 0;
+    /// Changes the minimum net profit (base-token wei).
+    virtual void set_min_profit(const dex::U256& wei) = 0;
+};
+
+/// Request counts by outcome.
+struct ApiCounters {
+    std::uint64_t requests = 0;
+    std::uint64_t client_errors = 0;  ///< 4xx
+    std::uint64_t rate_limited = 0;   ///< 429
+    std::uint64_t unauthorized = 0;   ///< 401 and 403
+};
+
+/// The server: listens from construction until destruction.
+class ApiServer {
+  public:
+    /// Binds `config.listen` (throws std::runtime_error naming it when it cannot) and starts
+    /// `threads` threads. `backend` must outlive the server.
+    ApiServer(const ApiConfig& config, ApiBackend& backend, unsigned threads = 2);
+    ~ApiServer();
+    ApiServer(const ApiServer&) = delete;
+    ApiServer& operator=(const ApiServer&) = delete;
+
+    /// The bound port (useful with port 0).
+    std::uint16_t port() const;
+    /// Sends `message` to every /stream client (queued per client; a slow client whose queue
+    /// passes 256 messages is disconnected).
+    void broadcast(const std::string& message);
+    /// Connected /stream clients.
+    std::size_t stream_clients() const;
+    /// The counters.
+    ApiCounters counters() const;
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace macf::host

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// `macf serve`: the long-running service. It starts the API (health says "syncing"),
+// discovers and reads the pools of the configured factories, then on every block applies the
+// block's events, publishes the changed pools to the reserve cache, scores the cycles through
+// them (or all cycles after the topology changed) in the configured mode, re-simulates the
+// candidates exactly, keeps the top K, publishes them to the API and the WebSocket stream, and
+// hands the best to the executor when execution is enabled and not paused.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "macf/host/search/opportunity.hpp"
+#include "macf/host/service/api_server.hpp"
+#include "macf/host/service/prometheus.hpp"
+#include "macf/host/service/service_config.hpp"
+
+namespace macf::host {
+
+/// The service. Thread-safe towards its API; run() is called once.
+class Service : public ApiBackend {
+  public:
+    explicit Service(ServiceConfig config);
+    ~Service() override;
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    /// Runs until `stop` is set (checked between blocks and during waits): API, sync, follow.
+    /// An in-flight trade is followed to its outcome before it returns. Throws on what cannot
+    /// go on (the API address in use, a node that never answers the first sync).
+    void run(const std::atomic<bool>& stop);
+
+    /// The API's port once run() has started it (0 before).
+    std::uint16_t api_port() const noexcept { return api_port_.load(); }
+
+    // ApiBackend
+    std::string health_json(bool& healthy) override;
+    std::string metrics_text() override;
+    std::string opportunities_json() override;
+    std::optional<std::string> pool_json(const chain::Address& pool) override;
+    void set_paused(bool paused) override;
+    void set_min_profit(const dex::U256& wei) override;
+
+    struct Runtime;
+
+  private:
+    void score_round(const std::vector<std::uint32_t>& dirty, bool full, std::uint64_t block,
+                     double block_seconds);
+    void execution_worker(const std::atomic<bool>& stop);
+
+    ServiceConfig config_;
+    MetricsRegistry metrics_;
+    std::unique_ptr<Runtime> runtime_;
+    std::unique_ptr<ApiServer> api_;
+    std::atomic<std::uint16_t> api_port_{0};
+
+    mutable std::shared_mutex market_mutex_;  ///< the follower writes, scoring and API read
+    mutable std::mutex state_mutex_;          ///< what the API shows
+    bool synced_ = false;
+    std::uint64_t head_block_ = 0;
+    std::uint64_t synced_block_ = 0;
+    std::uint64_t published_block_ = 0;
+    std::map<std::uint32_t, Opportunity> current_;  ///< by cycle id
+    std::string opportunities_json_ = R"({"block":null,"opportunities":[]})";
+    std::atomic<bool> paused_{false};
+    dex::U256 min_profit_;
+
+    std::mutex work_mutex_;  ///< the execution worker's mailbox
+    std::condition_variable work_ready_;
+    std::optional<Opportunity> next_trade_;
+    std::optional<std::pair<std::uint32_t, dex::U256>> last_queued_;  ///< cycle, input
+    std::thread worker_;
+};
+
+}  // namespace macf::host

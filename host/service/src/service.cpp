@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "macf/host/service/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <sstream>
+
+#include "macf/chain/bundle_relay.hpp"
+#include "macf/chain/eth.hpp"
+#include "macf/chain/flash_sources.hpp"
+#include "macf/chain/signing_key.hpp"
+#include "macf/chain/ws_subscription.hpp"
+#include "macf/dex/u256_text.hpp"
+#include "macf/host/engine/engine.hpp"
+#include "macf/host/exec/execution_stack.hpp"
+#include "macf/host/exec/trade_executor.hpp"
+#include "macf/host/io/market_json.hpp"
+#include "macf/host/io/opportunity_json.hpp"
+#include "macf/host/state/reserve_cache.hpp"
+#include "macf/host/sync/chain_sync.hpp"
+
+namespace macf::host {
+
+using dex::U256;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+/// Sleeps up to `total`, waking early when `stop` is set.
+void wait_or_stop(const std::atomic<bool>& stop, std::chrono::milliseconds total) {
+    const auto end = Clock::now() + total;
+    while (!stop.load() && Clock::now() < end)
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(20),
+            std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()) +
+                std::chrono::milliseconds(1)));
+}
+
+}  // namespace
+
+/// Everything the run loop owns.
+struct Service::Runtime {
+    std::unique_ptr<chain::RpcClient> rpc;
+    std::unique_ptr<ChainSync> sync;
+    std::unique_ptr<ReserveCache> cache;
+    std::unique_ptr<Engine> engine;  ///< built with the first topology
+    std::uint64_t chain_id = 0;
+    // Execution (when enabled).
+    std::unique_ptr<chain::RpcClient> exec_rpc;  ///< the worker's own connection
+    std::unique_ptr<ExecutionStack> execution;
+    Market trade_market;  ///< copy of the market the queued trade was sized on
+};
+
+Service::Service(ServiceConfig config)
+    : config_(std::move(config)),
+      runtime_(std::make_unique<Runtime>()),
+      min_profit_(config_.engine.min_profit_wei) {}
+
+Service::~Service() {
+    {
+        std::lock_guard lock(work_mutex_);
+        next_trade_.reset();
+    }
+    work_ready_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+std::string Service::health_json(bool& healthy) {
+    std::lock_guard lock(state_mutex_);
+    const std::uint64_t lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
+    healthy = synced_ && lag <= 2;
+    std::ostringstream o;
+    o << "{\"status\":\""
+      << (!synced_  ? "syncing"
+          : healthy ? "ok"
+                    : "lagging")
+      << "\",\"synced\":" << (synced_ ? "true" : "false") << ",\"head_block\":" << head_block_
+      << ",\"synced_block\":" << synced_block_ << ",\"lag_blocks\":" << lag
+      << ",\"published_block\":" << published_block_ << ",\"mode\":\""
+      << mode_name(config_.engine.mode) << "\",\"execution\":\""
+      << (!config_.execution.enabled ? "off"
+          : paused_.load()           ? "paused"
+                                     : "on")
+      << "\"}";
+    return o.str();
+}
+
+std::string Service::metrics_text() { return metrics_.render(); }
+
+std::string Service::opportunities_json() {
+    std::lock_guard lock(state_mutex_);
+    return opportunities_json_;
+}
+
+std::optional<std::string> Service::pool_json(const chain::Address& pool) {
+    std::shared_lock lock(market_mutex_);
+    if (!runtime_->sync) return std::nullopt;
+    const Market& m = runtime_->sync->market();
+    const auto index = m.find_pool(pool);
+    if (!index) return std::nullopt;
+    std::ostringstream o;
+    write_pool(m, m.pools[*index], o);
+    return o.str();
+}
+
+void Service::set_paused(bool paused) {
+    paused_ = paused;
+    metrics_.gauge("macf_execution_paused", "1 while execution is paused through the API")
+        .set(paused ? 1 : 0);
+}
+
+void Service::set_min_profit(const U256& wei) {
+    std::lock_guard lock(state_mutex_);
+    min_profit_ = wei;
+}
+
+void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, std::uint64_t block,
+                          double block_seconds) {
+    Runtime& e = *runtime_;
+    const auto started = Clock::now();
+    std::shared_lock market_lock(market_mutex_);
+    const Market& m = e.sync->market();
+    U256 min_profit;
+    {
+        std::lock_guard lock(state_mutex_);
+        min_profit = min_profit_;
+    }
+    e.engine->settings().min_profit = min_profit;
+    ReserveCache* cache = config_.engine.enable_cache ? e.cache.get() : nullptr;
+    const Round round =
+        full ? e.engine->score_all(m, cache) : e.engine->score_changed(m, dirty, cache);
+    full = round.full;
+    const ScanResult& result = round.scan;
+
+    // The cycles scored lose their old entry; what was found replaces it.
+    std::vector<Opportunity> top;
+    std::string json;
+    {
+        std::lock_guard lock(state_mutex_);
+        if (full) {
+            current_.clear();
+        } else {
+            for (const auto c : round.scored) current_.erase(c);
+        }
+        for (const auto& o : result.opportunities) current_[o.cycle] = o;
+        for (const auto& [c, o] : current_) top.push_back(o);
+        std::sort(top.begin(), top.end(), ranks_before);
+        if (top.size() > config_.engine.top_k) top.resize(config_.engine.top_k);
+        std::ostringstream out;
+        out << "{\"block\":" << block << ",\"opportunities\":[";
+        for (std::size_t i = 0; i < top.size(); ++i)
+            out << (i ? "," : "") << opportunity_json(m, top[i]);
+        out << "]}";
+        json = out.str();
+        opportunities_json_ = json;
+        published_block_ = block;
+    }
+    if (api_) api_->broadcast(json);
+
+    const auto& x = result.metrics;
+    metrics_.counter("macf_opportunities_processed_total", "Cycles scored (MACF metric)")
+        .add(static_cast<double>(x.opportunities_processed));
+    metrics_.counter("macf_batch_count_total", "Batches run (MACF metric)")
+        .add(static_cast<double>(x.batch_count));
+    metrics_.counter("macf_parallel_executions_total", "Tasks run on the thread pool (MACF metric)")
+        .add(static_cast<double>(x.parallel_executions));
+    metrics_.counter("macf_cache_hits_total", "Reserve cache hits")
+        .add(static_cast<double>(x.cache_hits));
+    metrics_.counter("macf_cache_misses_total", "Reserve cache misses")
+        .add(static_cast<double>(x.cache_misses));
+    const auto stats = e.cache->stats();
+    metrics_
+        .gauge("macf_cache_hit_rate", "Reserve cache hit rate since start, percent (MACF metric)")
+        .set(stats.hits + stats.misses == 0 ? 0
+                                            : 100.0 * static_cast<double>(stats.hits) /
+                                                  static_cast<double>(stats.hits + stats.misses));
+    metrics_.gauge("macf_cycles_per_second", "Cycles scored per second in the last round")
+        .set(x.cycles_per_second);
+    metrics_
+        .counter("macf_opportunities_found_total", "Opportunities confirmed by exact re-simulation")
+        .add(static_cast<double>(x.opportunities_found));
+    metrics_.gauge("macf_opportunities_current", "Opportunities published for the last block")
+        .set(static_cast<double>(top.size()));
+    metrics_.histogram("macf_total_time_seconds", "A scoring round's total time (MACF metric)")
+        .observe(x.total_time);
+    const char* stage = "macf_stage_seconds";
+    const char* stage_help = "Time of each stage of a block's processing";
+    metrics_.histogram(stage, stage_help, "stage=\"apply_block\"").observe(block_seconds);
+    metrics_.histogram(stage, stage_help, "stage=\"score\"").observe(x.stages.score);
+    metrics_.histogram(stage, stage_help, "stage=\"resimulate\"").observe(x.stages.resimulate);
+    metrics_.histogram(stage, stage_help, "stage=\"select\"").observe(x.stages.select);
+    metrics_.histogram(stage, stage_help, "stage=\"load_states\"").observe(x.stages.load_states);
+    metrics_.histogram(stage, stage_help, "stage=\"round\"").observe(seconds_since(started));
+    metrics_
+        .histogram("macf_block_to_publish_seconds",
+                   "From starting to apply a block to its opportunities published")
+        .observe(block_seconds + seconds_since(started));
+    spdlog::info(
+        "block {}: {} {} cycles scored ({} pools changed), {} opportunities found, {} "
+        "published, {:.2f} ms",
+        block, full ? "all" : "incremental:", round.cycles_scored, dirty.size(),
+        result.opportunities.size(), top.size(), 1e3 * (block_seconds + seconds_since(started)));
+
+    // The best one goes to the executor (the worker drops any older one it has not taken).
+    // The market is copied for the worker only when the best opportunity is a new one (another
+    // cycle or another input), not on every block.
+    if (config_.execution.enabled && !paused_.load() && !top.empty()) {
+        const Opportunity& best = top.front();
+        std::lock_guard lock(work_mutex_);
+        if (!last_queued_ || last_queued_->first != best.cycle ||
+            last_queued_->second != best.input) {
+            next_trade_ = best;
+            e.trade_market = m;
+            last_queued_ = std::make_pair(best.cycle, best.input);
+            work_ready_.notify_one();
+        }
+    }
+}
+
+void Service::execution_worker(const std::atomic<bool>& stop) {
+    Runtime& e = *runtime_;
+    for (;;) {
+        Opportunity opp;
+        Market market;
+        {
+            std::unique_lock lock(work_mutex_);
+            work_ready_.wait_for(lock, std::chrono::milliseconds(100),
+                                 [&] { return next_trade_.has_value() || stop.load(); });
+            if (stop.load()) return;
+            if (!next_trade_) continue;
+            opp = *next_trade_;
+            next_trade_.reset();
+            market = e.trade_market;
+        }
+        if (paused_.load()) continue;
+        try {
+            std::vector<chain::FlashSource> sources;
+            const auto base = market.tokens[opp.base_token].address;
+            for (const auto& spec : config_.execution.flash_sources)
+                sources.push_back(chain::read_flash_source(*e.exec_rpc, spec, base));
+            const auto gas = gas_price_in(market, e.engine->settings().costs, opp.base_token);
+            const auto out = e.execution->executor().execute(market, opp, sources, gas,
+                                                             e.execution->relay_sender());
+            metrics_
+                .counter("macf_trades_total", "Trades by outcome",
+                         std::string("status=\"") + to_string(out.status) + "\"")
+                .add();
+            if (out.status == TradeStatus::kExecuted)
+                metrics_.counter("macf_opportunities_executed_total", "Opportunities executed")
+                    .add();
+        } catch (const std::exception& ex) {
+            spdlog::error("executor: {}", ex.what());
+            metrics_.counter("macf_trades_total", "Trades by outcome", "status=\"error\"").add();
+        }
+    }
+}
+
+void Service::run(const std::atomic<bool>& stop) {
+    Runtime& e = *runtime_;
+    api_ = std::make_unique<ApiServer>(config_.api, *this);
+    api_port_ = api_->port();
+    spdlog::info("API listening on {} (port {}); control {}", config_.api.listen, api_->port(),
+                 config_.api.token.empty() ? "disabled (no token)" : "needs the bearer token");
+
+    chain::RpcOptions ro;
+    ro.timeout = std::chrono::milliseconds(config_.node.timeout_ms);
+    ro.max_attempts = config_.node.attempts;
+    ro.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
+        spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
+    };
+    const chain::TlsOptions tls{config_.node.ca_file};
+    e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
+    e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
+    spdlog::info("connected to {} (chain id {})", config_.node.rpc, e.chain_id);
+
+    SyncConfig sc;
+    sc.factories = config_.discovery.factories;
+    sc.from_block = config_.discovery.from_block;
+    sc.log_chunk = config_.discovery.log_chunk;
+    sc.journal_depth = config_.discovery.journal_depth;
+    sc.chain_id = e.chain_id;
+    {
+        std::unique_lock lock(market_mutex_);  // the API reads e.sync from its threads
+        e.sync = std::make_unique<ChainSync>(*e.rpc, sc);
+    }
+    e.cache = std::make_unique<ReserveCache>(
+        std::chrono::milliseconds(static_cast<long long>(config_.engine.cache_ttl_s * 1000)));
+    {
+        std::unique_lock lock(market_mutex_);
+        std::string current;
+        const auto t0 = Clock::now();
+        const std::uint64_t block = e.sync->bootstrap(
+            std::nullopt, [&](const std::string& what, std::uint64_t done, std::uint64_t total) {
+                if (what != current) {
+                    current = what;
+                    spdlog::info("sync: {} ({} of {})", what, done, total);
+                }
+            });
+        spdlog::info("synced {} pools at block {} in {:.1f} s", e.sync->market().pools.size(),
+                     block, seconds_since(t0));
+    }
+
+    // The execution side, when enabled: checked now, so a bad key or executor stops the start.
+    if (config_.execution.enabled) {
+        const auto& x = config_.execution;
+        auto key =
+            x.key_file.empty() ? chain::load_key_env(x.key_env) : chain::load_key_file(x.key_file);
+        e.exec_rpc =
+            std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
+        chain::check_executor(*e.exec_rpc, x.executor, key.address(), e.chain_id);
+        ExecutionSettings es;
+        es.executor = x.executor;
+        es.chain_id = e.chain_id;
+        es.priority_fee_gwei = x.priority_fee_gwei;
+        es.gas_margin_pct = x.gas_margin_pct;
+        es.receipt_timeout_s = x.receipt_timeout_s;
+        es.limits.max_trade_wei = x.max_trade_wei;
+        es.limits.daily_cap_wei = x.daily_cap_wei;
+        es.limits.max_in_flight = x.max_in_flight;
+        es.limits.breaker_failures = x.breaker_failures;
+        es.limits.breaker_window = std::chrono::seconds(x.breaker_window_s);
+        es.limits.breaker_cool_down = std::chrono::seconds(x.breaker_cool_down_s);
+        es.trade.min_net_profit = x.min_profit_wei;
+        es.relay = x.relay;
+        es.webhook = x.webhook;
+        e.execution = std::make_unique<ExecutionStack>(*e.exec_rpc, std::move(key), es);
+        worker_ = std::thread([this, &stop] { execution_worker(stop); });
+        spdlog::info("execution on: executor {} owned by {}", x.executor.to_hex(),
+                     e.execution->owner().to_hex());
+    }
+
+    bool topology_changed = true;  // the first round scores everything
+    std::unique_ptr<chain::WsSubscription> heads;
+    if (!config_.node.ws.empty())
+        heads = std::make_unique<chain::WsSubscription>(
+            config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), tls);
+    auto next_ws_attempt = Clock::now();
+    std::uint64_t announced = 0;  ///< the last head newHeads announced
+    auto announced_until = Clock::now();
+    // The graph and cycle set are rebuilt when the followed pools change.
+    const auto rebuild = [&] {
+        std::shared_lock lock(market_mutex_);
+        const Market& m = e.sync->market();
+        TopologySettings ts;
+        ts.max_hops = config_.engine.max_hops;
+        const auto weth = m.find_token(config_.engine.weth);
+        if (weth)
+            for (const auto& b : config_.engine.base_tokens)
+                if (const auto t = m.find_token(b)) ts.base_tokens.push_back(*t);
+        auto topology = build_topology(m, ts);
+        if (!e.engine) {
+            CoordinatorConfig cc;
+            cc.mode = config_.engine.mode;
+            cc.max_workers = config_.engine.max_workers;
+            cc.batch_size = config_.engine.batch_size;
+            cc.enable_cache = config_.engine.enable_cache;
+            e.engine = std::make_unique<Engine>(std::move(topology), cc, RoundSettings{});
+        } else {
+            e.engine->set_topology(std::move(topology));
+        }
+        if (weth) e.engine->settings().costs.native_token = *weth;
+        const Topology& t = e.engine->topology();
+        metrics_.gauge("macf_pools", "Pools followed").set(static_cast<double>(m.pools.size()));
+        metrics_.gauge("macf_cycles", "Cycles scored per full round")
+            .set(static_cast<double>(t.cycles.size()));
+        if (t.base_tokens.empty())
+            spdlog::warn("the base tokens or WETH are in no followed pool yet: nothing to score");
+        else
+            spdlog::info("graph: {} pools, {} cycles from {} base tokens", m.pools.size(),
+                         t.cycles.size(), t.base_tokens.size());
+    };
+    rebuild();
+    while (!stop.load()) {
+        // Gas price of the scoring: configured, or the latest base fee + 1 gwei.
+        std::uint64_t head = 0;
+        try {
+            const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
+            head = chain::parse_quantity_u64(latest.find("number")->text);
+            CostModel& costs = e.engine->settings().costs;
+            if (config_.engine.gas_price_gwei > 0) {
+                costs.gas_price_wei =
+                    static_cast<std::uint64_t>(config_.engine.gas_price_gwei * 1e9);
+            } else if (const auto* fee = latest.find("baseFeePerGas")) {
+                const U256 price = chain::parse_quantity(fee->text) + U256{1000000000};
+                costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
+            }
+        } catch (const std::exception& ex) {
+            spdlog::warn("reading the latest block: {}", ex.what());
+        }
+        std::vector<BlockReport> reports;
+        const auto t_apply = Clock::now();
+        spdlog::debug("following from block {} (head {})", e.sync->synced_block(), head);
+        std::vector<std::uint32_t> dirty;
+        try {
+            std::unique_lock lock(market_mutex_);
+            reports = e.sync->follow();
+            e.sync->publish(*e.cache, &dirty);
+        } catch (const ReorgTooDeep& ex) {
+            spdlog::error("{}; discovering and reading every pool again", ex.what());
+            std::unique_lock lock(market_mutex_);
+            try {
+                e.sync->bootstrap();
+                lock.unlock();
+                rebuild();
+                topology_changed = true;
+            } catch (const std::exception& again) {
+                spdlog::error("bootstrap failed: {} (retrying)", again.what());
+            }
+            continue;
+        } catch (const std::exception& ex) {
+            spdlog::error("following: {} (state kept at block {}; retrying)", ex.what(),
+                          e.sync->synced_block());
+        }
+        const double apply_s = seconds_since(t_apply);
+        {
+            std::lock_guard lock(state_mutex_);
+            synced_ = true;
+            head_block_ = std::max(head, e.sync->synced_block());
+            synced_block_ = e.sync->synced_block();
+            metrics_.gauge("macf_head_block", "The chain's latest block")
+                .set(static_cast<double>(head_block_));
+            metrics_.gauge("macf_synced_block", "The last block applied")
+                .set(static_cast<double>(synced_block_));
+            metrics_.gauge("macf_block_lag", "Blocks between the head and the last applied")
+                .set(static_cast<double>(head_block_ - synced_block_));
+        }
+        for (const auto& r : reports) {
+            metrics_.counter("macf_blocks_total", "Blocks applied").add();
+            metrics_.counter("macf_logs_applied_total", "Logs of followed pools applied")
+                .add(static_cast<double>(r.logs));
+            metrics_.counter("macf_rpc_calls_total", "JSON-RPC calls made for blocks")
+                .add(static_cast<double>(r.rpc_calls));
+            metrics_.gauge("macf_rpc_calls_per_block", "JSON-RPC calls of the last block")
+                .set(static_cast<double>(r.rpc_calls));
+            metrics_.counter("macf_eth_calls_total", "eth_call made for blocks")
+                .add(static_cast<double>(r.eth_calls));
+            if (r.rolled_back != 0)
+                metrics_
+                    .counter("macf_reorg_blocks_rolled_back_total", "Blocks rolled back by reorgs")
+                    .add(r.rolled_back);
+            if (r.pools_created != 0) topology_changed = true;
+        }
+        if (e.sync->market().pools.size() != e.engine->topology().pools) {
+            rebuild();
+            topology_changed = true;
+        }
+        if (!reports.empty() || topology_changed) {
+            const bool full = topology_changed || !config_.engine.incremental;
+            score_round(dirty, full, e.sync->synced_block(), apply_s);
+            topology_changed = false;
+        }
+        // Wait for the next block: a newHeads notification or the polling interval.
+        if (heads) {
+            if (!heads->connected() && Clock::now() >= next_ws_attempt) {
+                try {
+                    heads->connect();
+                    heads->subscribe(R"(["newHeads"])");
+                    spdlog::info("subscribed to newHeads on {}", config_.node.ws);
+                } catch (const std::exception& ex) {
+                    spdlog::warn("WebSocket {}: {}; polling", config_.node.ws, ex.what());
+                    next_ws_attempt = Clock::now() + std::chrono::seconds(5);
+                }
+            }
+            // A head announced but not yet served by "latest" (some nodes announce first):
+            // look again shortly instead of waiting for the next announcement.
+            if (announced > e.sync->synced_block() && Clock::now() < announced_until) {
+                wait_or_stop(stop, std::chrono::milliseconds(5));
+                continue;
+            }
+            if (heads->connected()) {
+                try {
+                    if (const auto n =
+                            heads->next(std::chrono::milliseconds(config_.node.poll_ms))) {
+                        if (const auto* number = n->result.find("number")) {
+                            announced = chain::parse_quantity_u64(number->text);
+                            spdlog::debug("newHeads: block {}", announced);
+                            announced_until =
+                                Clock::now() + std::chrono::milliseconds(config_.node.poll_ms);
+                        }
+                    }
+                    continue;
+                } catch (const std::exception& ex) {
+                    spdlog::warn("WebSocket {} lost: {}", config_.node.ws, ex.what());
+                    heads->close();
+                }
+            }
+        }
+        wait_or_stop(stop, std::chrono::milliseconds(config_.node.poll_ms));
+    }
+    spdlog::info("stopping: {}", config_.execution.enabled ? "waiting for the trade in flight"
+                                                           : "no execution to wait for");
+    {
+        std::lock_guard lock(work_mutex_);
+        next_trade_.reset();
+    }
+    work_ready_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    if (e.execution && !e.execution->flush_alerts(std::chrono::seconds(10)))
+        spdlog::warn("alerts still queued at shutdown");
+    api_.reset();
+    spdlog::info("stopped at block {}", e.sync->synced_block());
+}
+
+}  // namespace macf::host

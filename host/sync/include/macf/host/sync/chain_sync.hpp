@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Follows a real chain: finds the pools of configured factories from their creation events,
+// reads their initial state in JSON-RPC batches, then applies each new block's events to the
+// pool states (a V2 Sync carries the reserves; a V3 Swap carries price, liquidity and tick; V3
+// Mint/Burn change liquidity at two ticks) with no eth_call per pool, journals every change
+// so that a reorg (a parent hash that does not match) rolls back the dropped blocks and
+// applies the new branch. A block is applied whole or not at all.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "macf/chain/dex_events.hpp"
+#include "macf/chain/eth.hpp"
+#include "macf/chain/rpc_client.hpp"
+#include "macf/host/model/market.hpp"
+#include "macf/host/state/reserve_cache.hpp"
+
+namespace macf::host {
+
+/// A factory whose pools macf follows.
+struct FactoryConfig {
+    Address address;
+    PoolKind kind = PoolKind::kUniswapV2;  ///< kUniswapV2 (and forks) or kUniswapV3
+    std::uint32_t fee_bps = 30;            ///< V2 forks: the pairs' input fee
+    std::string dex = "uniswap_v2";        ///< label given to its pools
+};
+
+/// Settings of the follower.
+struct SyncConfig {
+    std::vector<FactoryConfig> factories;
+    std::uint64_t from_block = 0;    ///< where discovery starts (the factories' deployment)
+    std::uint64_t log_chunk = 5000;  ///< blocks per eth_getLogs during discovery
+    unsigned journal_depth = 64;     ///< blocks of changes kept to roll back a reorg
+    std::uint64_t chain_id = 1;      ///< recorded in the market
+    /// Curve and Balancer pools to follow, with their static parameters (a snapshot: coins,
+    /// rates, weights, scaling factors). Their balances cannot be derived from their events, so
+    /// any event of theirs (Balancer: a Vault event for their pool id) makes macf read their
+    /// balances, A and fees again, in one batch, at that block.
+    Market watch;
+    /// The Balancer V2 Vault whose events concern the watched Balancer pools.
+    Address balancer_vault = *Address::parse("0xba12222222228d8ba445958a75a0704d566bf2c8");
+};
+
+/// What one applied block did.
+struct BlockReport {
+    std::uint64_t number = 0;
+    std::size_t logs = 0;           ///< logs of followed pools and factories applied
+    std::size_t pools_changed = 0;  ///< pools whose state changed
+    std::size_t pools_created = 0;  ///< pools discovered in the block
+    std::uint64_t rpc_calls = 0;    ///< JSON-RPC calls made for this block
+    std::uint64_t eth_calls = 0;    ///< of which eth_call (0 for V2/V3 pool updates)
+    unsigned rolled_back = 0;       ///< blocks rolled back before it (a reorg), else 0
+};
+
+/// Reports discovery progress: (what, done, total).
+using SyncProgress = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
+
+/// A failure of the follower that leaves its state as it was before the call.
+class SyncError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A reorg deeper than the journal: the follower must bootstrap again.
+class ReorgTooDeep : public SyncError {
+  public:
+    using SyncError::SyncError;
+};
+
+/// The chain follower. Not thread-safe; one per RPC client.
+class ChainSync {
+  public:
+    ChainSync(chain::RpcClient& rpc, SyncConfig config);
+
+    /// Discovers every pool of the factories from `from_block` to `head` (the latest block
+    /// when absent), reads tokens and pool states at `head` in batches, and starts following
+    /// from there. Returns the block synced to.
+    std::uint64_t bootstrap(std::optional<std::uint64_t> head = std::nullopt,
+                            const SyncProgress& progress = {});
+    /// Applies every block from the last synced one to the chain's head, rolling back first
+    /// when the chain reorganised. Throws SyncError (state unchanged for the failed block) on
+    /// RPC failures and malformed data; earlier blocks of the call stay applied.
+    std::vector<BlockReport> follow();
+
+    /// The market as of the last synced block.
+    const Market& market() const noexcept { return market_; }
+    /// The last block applied.
+    std::uint64_t synced_block() const noexcept { return synced_; }
+    /// Pools changed since the last call (indices into market().pools), each once.
+    std::vector<std::uint32_t> take_dirty();
+    /// Publishes the V2/V3 pools changed since the last call to `cache` (their records, which
+    /// marks them dirty for the next scoring round) and re-publishes records the cache let
+    /// expire; no RPC. Curve and Balancer pools have no record (the scorer reads them from the
+    /// market). Returns the number of records written. `changed`, when given, receives the
+    /// pools changed since the last call (all kinds; what take_dirty() would have returned).
+    std::size_t publish(ReserveCache& cache, std::vector<std::uint32_t>* changed = nullptr);
+    /// Reads `pools` (indices) again from the chain at the synced block, in batches: for pools
+    /// explicitly invalidated. Returns the eth_calls made. Throws SyncError, state unchanged.
+    std::uint64_t refetch(const std::vector<std::uint32_t>& pools);
+    /// eth_calls made since construction (bootstrap, token metadata, refetch).
+    std::uint64_t eth_calls() const noexcept { return eth_calls_; }
+    /// liquidityGross of V3 pool `pool`'s initialized ticks, for checks against the contract.
+    const std::map<std::int32_t, dex::U256>& v3_gross(std::uint32_t pool) const;
+
+  private:
+    struct Touched {  // a pool's state before the first change in a block
+        std::uint32_t pool;
+        decltype(Pool::state) state;
+        std::map<std::int32_t, dex::U256> gross;
+    };
+    struct JournalEntry {
+        std::uint64_t number;
+        chain::Hash32 hash;
+        std::vector<Touched> touched;
+        std::size_t pools_before;  // pools created in the block are dropped on rollback
+        std::size_t tokens_before;
+    };
+
+    /// Reads the balances (and A, fees) of watched pools `pools` at `block`; the new states, in
+    /// order. Applies nothing.
+    std::vector<decltype(Pool::state)> read_watched(const std::vector<std::uint32_t>& pools,
+                                                    std::uint64_t block);
+    void add_watched_pools(std::uint64_t block);
+    std::vector<chain::LogEntry> get_logs(std::uint64_t from, std::uint64_t to,
+                                          const std::vector<Address>& addresses,
+                                          const std::vector<chain::Hash32>& topics);
+    std::uint32_t token_index(const Address& a, std::vector<Address>& unknown);
+    void fetch_tokens(const std::vector<Address>& tokens, std::uint64_t block);
+    void fetch_pool_states(const std::vector<std::uint32_t>& pools, std::uint64_t block,
+                           const SyncProgress& progress);
+    chain::BlockHeader header(std::uint64_t number);
+    void apply_block(const chain::BlockHeader& h, const std::vector<chain::LogEntry>& logs,
+                     BlockReport& report);
+    void apply_log(const chain::LogEntry& log, JournalEntry& entry, BlockReport& report);
+    void touch(std::uint32_t pool, JournalEntry& entry);
+    void rebuild_ticks(std::uint32_t pool);
+    unsigned roll_back_to_common_ancestor();
+    const FactoryConfig* factory_of(const Address& a) const;
+
+    chain::RpcClient& rpc_;
+    SyncConfig config_;
+    Market market_;
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> pool_index_;
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> token_index_;
+    std::unordered_map<std::uint32_t, std::map<std::int32_t, dex::U256>> gross_;
+    std::unordered_map<std::uint32_t, std::map<std::int32_t, Int128>> net_;
+    std::deque<JournalEntry> journal_;
+    std::vector<std::uint32_t> dirty_;
+    std::vector<bool> is_dirty_;
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> watched_;  // Curve, by address
+    std::map<chain::Hash32, std::uint32_t> balancer_ids_;                     // by pool id
+    std::uint64_t synced_ = 0;
+    chain::Hash32 synced_hash_{};
+    std::uint64_t eth_calls_ = 0;
+};
+
+}  // namespace macf::host
