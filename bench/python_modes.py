@@ -114,8 +114,8 @@ def main() -> int:
     lines += [
         "",
         "coordinate_opportunities: items are opportunities (the top cycles of a scan at gas 0), "
-        "the evaluator re-prices each at 16 inputs with `Market.quote` (exact, GIL released "
-        "inside each quote, held between them). scan: items are cycles scored; time is the "
+        "the evaluator re-prices each at 16 inputs with `Market.quote` (exact; the GIL is released "
+        "inside V3, Curve and Balancer quotes, held elsewhere). scan: items are cycles scored; time is the "
         "whole round (load states, edges, score, exact re-simulation, ranking); items/s = "
         "cycles / round time.",
     ]

@@ -26,9 +26,10 @@ packages=(build-essential cmake ninja-build pkg-config
           libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libboost-dev libcrypto++-dev libssl-dev
           libsecp256k1-dev libtomlplusplus-dev python3-dev pybind11-dev)
 if [[ "$mode" == test ]]; then
-    # clang + libFuzzer for the fuzz test; Node.js for the local EVM test node (tools/evm).
-    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev gnuplot-nox
-               python3-pytest python3-pytest-asyncio)
+    # clang + libFuzzer for the fuzz test, clang-tidy for the naming rules, pytest for the
+    # Python package; Node.js for the local EVM test node (tools/evm).
+    packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev clang-tidy
+               gnuplot-nox python3-pytest python3-pytest-asyncio)
     command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

@@ -24,7 +24,7 @@ std::int32_t int24_of(const dex::I256& v) { return static_cast<std::int32_t>(dex
 }  // namespace
 
 const DexTopics& dex_topics() {
-    static const DexTopics t{
+    static const DexTopics kTopics{
         event_topic("PairCreated(address,address,address,uint256)"),
         event_topic("Sync(uint112,uint112)"),
         event_topic("Swap(address,uint256,uint256,uint256,uint256,address)"),
@@ -36,7 +36,7 @@ const DexTopics& dex_topics() {
         event_topic("Mint(address,address,int24,int24,uint128,uint256,uint256)"),
         event_topic("Burn(address,int24,int24,uint128,uint256,uint256)"),
     };
-    return t;
+    return kTopics;
 }
 
 V2PairCreated decode_v2_pair_created(const LogEntry& log) {

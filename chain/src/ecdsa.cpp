@@ -17,7 +17,7 @@ namespace {
 /// One context for the process: created once, randomised against side channels; libsecp256k1
 /// contexts are safe to share between threads for signing and verification.
 const secp256k1_context* context() {
-    static secp256k1_context* const ctx = [] {
+    static secp256k1_context* const kContext = [] {
         secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
         std::array<std::uint8_t, 32> seed{};
         const Hash32 h = keccak256(std::string_view("macf secp256k1 context"));
@@ -26,7 +26,7 @@ const secp256k1_context* context() {
             throw std::runtime_error("secp256k1_context_randomize failed");
         return c;
     }();
-    return ctx;
+    return kContext;
 }
 
 /// The address of a public key: the last 20 bytes of keccak256 of its uncompressed form
@@ -48,7 +48,7 @@ constexpr dex::U256 kOrder{0xbfd25e8cd0364141ULL, 0xbaaedce6af48a03bULL, 0xfffff
 
 dex::U256 secp256k1_order() noexcept { return kOrder; }
 
-bool is_low_s(const dex::U256& s) noexcept { return !(kOrder >> 1 < s); }
+bool is_low_s(const dex::U256& s) noexcept { return !((kOrder >> 1) < s); }
 
 std::optional<PrivateKey> PrivateKey::from_bytes(std::span<const std::uint8_t, 32> bytes) {
     if (secp256k1_ec_seckey_verify(context(), bytes.data()) != 1) return std::nullopt;

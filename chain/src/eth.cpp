@@ -51,7 +51,7 @@ std::uint64_t parse_quantity_u64(std::string_view text) {
 }
 
 std::string quantity(std::uint64_t v) {
-    static const char* kHex = "0123456789abcdef";
+    static constexpr char kHex[] = "0123456789abcdef";
     if (v == 0) return "0x0";
     std::string s;
     for (; v != 0; v >>= 4) s.insert(s.begin(), kHex[v & 0xf]);
@@ -59,7 +59,7 @@ std::string quantity(std::uint64_t v) {
 }
 
 std::string quantity(const dex::U256& v) {
-    static const char* kHex = "0123456789abcdef";
+    static constexpr char kHex[] = "0123456789abcdef";
     if (v.is_zero()) return "0x0";
     std::string s;
     for (dex::U256 x = v; !x.is_zero(); x = x >> 4) s.insert(s.begin(), kHex[x.w[0] & 0xf]);

@@ -21,12 +21,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return parts;
 }
 
-chain::Address parse_address(const std::string& text, const std::string& what) {
-    const auto a = chain::Address::parse(text);
-    if (!a) throw std::runtime_error(what + " '" + text + "': not an address");
-    return *a;
-}
-
 std::vector<std::uint8_t> call_view(chain::RpcClient& rpc, const chain::Address& to,
                                     const std::string& data) {
     const auto r = rpc.call(
@@ -51,7 +45,7 @@ chain::FlashSource read_flash_source(chain::RpcClient& rpc, const std::string& s
     if (parts.size() < 2)
         throw std::runtime_error("--flash-source '" + spec + "': expected KIND:ADDRESS");
     chain::FlashSource s;
-    s.lender = parse_address(parts[1], "--flash-source");
+    s.lender = chain::Address::parse_or_throw(parts[1], "--flash-source");
     const auto holds_base = [&] {
         const auto t0 =
             chain::AbiReader(call_view(rpc, s.lender, chain::encode_call("token0()", {})))

@@ -6,6 +6,13 @@
 #include <stdexcept>
 
 namespace macf::chain::json {
+
+const Value* Value::find(std::string_view key) const noexcept {
+    for (const auto& [k, v] : fields) {
+        if (k == key) return &v;
+    }
+    return nullptr;
+}
 namespace {
 
 namespace od = simdjson::ondemand;

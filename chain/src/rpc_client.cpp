@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/chain/rpc_client.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <thread>
 #include <unordered_map>
 
 namespace macf::chain {
+
+RpcOptions logged_rpc_options(std::chrono::milliseconds timeout, unsigned attempts) {
+    RpcOptions o;
+    o.timeout = timeout;
+    o.max_attempts = attempts;
+    o.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
+        spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
+    };
+    return o;
+}
 namespace {
 
 std::string lower(std::string s) {
@@ -110,7 +122,7 @@ std::string json_string(std::string_view s) {
                 break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
-                    static const char* kHex = "0123456789abcdef";
+                    static constexpr char kHex[] = "0123456789abcdef";
                     out += "\\u00";
                     out += kHex[(c >> 4) & 0xf];
                     out += kHex[c & 0xf];

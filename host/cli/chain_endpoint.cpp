@@ -23,12 +23,8 @@ void add_endpoint_options(CLI::App* cmd, EndpointOptions& options) {
 }
 
 std::unique_ptr<chain::RpcClient> connect(const EndpointOptions& options) {
-    chain::RpcOptions rpc_options;
-    rpc_options.timeout = std::chrono::milliseconds(options.timeout_ms);
-    rpc_options.max_attempts = options.attempts;
-    rpc_options.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
-        spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
-    };
+    const auto rpc_options =
+        chain::logged_rpc_options(std::chrono::milliseconds(options.timeout_ms), options.attempts);
     const chain::TlsOptions tls{options.ca_file};
     return std::make_unique<chain::RpcClient>(chain::make_transport(options.rpc, tls), rpc_options);
 }

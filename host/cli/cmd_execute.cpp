@@ -59,12 +59,6 @@ host::ExecutionSettings sender_settings(const SenderOptions& o, std::uint64_t ch
     return e;
 }
 
-chain::Address parse_address(const std::string& text, const std::string& what) {
-    const auto a = chain::Address::parse(text);
-    if (!a) throw std::runtime_error(what + " '" + text + "': not an address");
-    return *a;
-}
-
 // ---- deploy-executor ----
 
 void run_deploy(const SenderOptions& o) {
@@ -141,9 +135,9 @@ std::string route_text(const host::Market& m, const host::Opportunity& o) {
 
 void run_execute(const ExecuteOptions& o) {
     auto key = load_key(o.sender.key);
-    const auto executor_address = parse_address(o.executor, "--executor");
-    const auto weth = parse_address(o.weth, "--weth");
-    const auto base = o.base.empty() ? weth : parse_address(o.base, "--base");
+    const auto executor_address = chain::Address::parse_or_throw(o.executor, "--executor");
+    const auto weth = chain::Address::parse_or_throw(o.weth, "--weth");
+    const auto base = o.base.empty() ? weth : chain::Address::parse_or_throw(o.base, "--base");
     const auto mode = host::parse_mode(o.mode);
     if (!mode) throw std::runtime_error("--mode '" + o.mode + "': unknown");
     auto rpc = connect(o.sender.endpoint);

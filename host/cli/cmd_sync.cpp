@@ -82,12 +82,8 @@ void run_sync(const SyncOptions& opt) {
     config.from_block = opt.from_block;
     config.log_chunk = opt.log_chunk;
     config.journal_depth = opt.journal_depth;
-    chain::RpcOptions rpc_options;
-    rpc_options.timeout = std::chrono::milliseconds(opt.timeout_ms);
-    rpc_options.max_attempts = opt.attempts;
-    rpc_options.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
-        spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
-    };
+    const auto rpc_options =
+        chain::logged_rpc_options(std::chrono::milliseconds(opt.timeout_ms), opt.attempts);
     const chain::TlsOptions tls{opt.ca_file};
     chain::RpcClient rpc(chain::make_transport(opt.rpc, tls), rpc_options);
     config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);

@@ -82,7 +82,11 @@ QuoteResult quote(const Handle& h, const py::handle& pool_arg, const py::handle&
     r.exact_input = !amount_in.is_none();
     const dex::U256 amount =
         r.exact_input ? to_u256(amount_in, "amount_in") : to_u256(amount_out, "amount_out");
-    {
+    if (pool.kind == host::PoolKind::kUniswapV2) {
+        // A V2 quote is a few hundred nanoseconds: handing the GIL to another thread and
+        // taking it back costs more than it runs (measured: bench/python_modes.py).
+        r.quote = host::quote_pool(pool, r.in, r.out, amount, r.exact_input);
+    } else {
         py::gil_scoped_release release;
         r.quote = host::quote_pool(pool, r.in, r.out, amount, r.exact_input);
     }
@@ -359,7 +363,8 @@ void bind_market_class(py::module_& m) {
             "The exact result of one swap: spend amount_in wei of token_in (fee included), or "
             "receive amount_out wei of the other token (token_out, required for pools of three "
             "or more tokens). V3 swaps cross ticks and stop at the default price limit (a "
-            "partial fill shows as amount_in below what was asked). The GIL is released.")
+            "partial fill shows as amount_in below what was asked). The GIL is released for the "
+            "kinds whose math takes long enough for that to pay (all but Uniswap V2).")
         .def_property_readonly(
             "import_report",
             [](const MarketHandle& h) -> py::object {

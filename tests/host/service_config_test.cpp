@@ -105,6 +105,21 @@ fee_bps = 10000
               "execution: give exactly one of key_file and key_env");
 }
 
+TEST(ServiceConfig, ExecutionTimingsAreTheExecuteCommandsDefaultsAndCanBeSet) {
+    // serve and execute share one execution stack: the same knobs, the same defaults.
+    const auto d = parse_service_config(kMinimal, "t.toml");
+    EXPECT_EQ(d.execution.gas_margin_pct, 20U);
+    EXPECT_EQ(d.execution.receipt_timeout_s, 120U);
+    const auto c = parse_service_config(
+        kMinimal + "[execution]\ngas_margin_pct = 35\nreceipt_timeout_s = 30\n", "t.toml");
+    EXPECT_EQ(c.execution.gas_margin_pct, 35U);
+    EXPECT_EQ(c.execution.receipt_timeout_s, 30U);
+    EXPECT_EQ(error_of(kMinimal + "[execution]\nreceipt_timeout_s = 0\n"),
+              "t.toml: execution.receipt_timeout_s: 0 is outside [1, 3600]");
+    EXPECT_EQ(error_of(kMinimal + "[execution]\ngas_margin_pct = 5000\n"),
+              "t.toml: execution.gas_margin_pct: 5000 is outside [0, 1000]");
+}
+
 TEST(ServiceConfig, EnvironmentOverridesTheFile) {
     auto c = parse_service_config(kMinimal, "t.toml");
     macf::host::apply_environment(c, env_of({{"MACF_RPC_URL", "http://127.0.0.1:9999"},

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "macf/dex/full_math.hpp"
 #include "macf/dex/uniswap_v2.hpp"
 #include "macf/host/model/pool_quote.hpp"
 
@@ -56,13 +57,13 @@ std::optional<U256> run_cycle(const CycleView& v, const U256& input, std::vector
     return amount;
 }
 
+/// ⌈input · bps / 10^4⌉: the cost model's flash fee (an input below 2^256 / 10^4 cannot
+/// overflow; the 512-bit mulDiv covers the rest).
 U256 flash_fee_of(const U256& input, std::uint32_t bps) {
     if (bps == 0) return {};
-    const U256 num = input * U256{bps};
-    U256 q;
-    U256 r;
-    dex::divmod(num, U256{10000}, q, r);
-    return r.is_zero() ? q : q + U256{1};
+    U256 fee;
+    if (!dex::mul_div_rounding_up(input, U256{bps}, U256{10000}, fee)) return U256::max();
+    return fee;
 }
 
 /// output − input − flash fee, biased by 2^255; the bias alone when a hop reverts.
@@ -97,10 +98,7 @@ std::uint64_t min_hop_gas(const CostModel& costs) noexcept {
 U256 GasPrice::cost(std::uint64_t units) const {
     const U256 wei = U256{units} * wei_per_gas;
     if (wei.is_zero()) return {};
-    U256 q;
-    U256 r;
-    dex::divmod(wei * num, den, q, r);
-    return r.is_zero() ? q : q + U256{1};
+    return dex::div_rounding_up(wei * num, den);
 }
 
 GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_t base) {

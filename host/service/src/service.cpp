@@ -269,12 +269,8 @@ void Service::run(const std::atomic<bool>& stop) {
     spdlog::info("API listening on {} (port {}); control {}", config_.api.listen, api_->port(),
                  config_.api.token.empty() ? "disabled (no token)" : "needs the bearer token");
 
-    chain::RpcOptions ro;
-    ro.timeout = std::chrono::milliseconds(config_.node.timeout_ms);
-    ro.max_attempts = config_.node.attempts;
-    ro.on_retry = [](const std::string& why, std::chrono::milliseconds wait) {
-        spdlog::warn("RPC retry in {} ms: {}", wait.count(), why);
-    };
+    const auto ro = chain::logged_rpc_options(std::chrono::milliseconds(config_.node.timeout_ms),
+                                              config_.node.attempts);
     const chain::TlsOptions tls{config_.node.ca_file};
     e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
     e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);

@@ -157,8 +157,8 @@ Mode mode_of(const std::string& text, const std::string& where) {
 }
 
 void check_log(const LogConfig& log, const std::string& where) {
-    static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
-    if (levels.count(log.level) == 0)
+    static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
+    if (kLevels.count(log.level) == 0)
         throw ConfigError(where + "log.level: '" + log.level +
                           "' is not trace, debug, info, warn, error or off");
     if (log.format != "plain" && log.format != "json")
@@ -177,11 +177,11 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
             << e.description();
         throw ConfigError(msg.str());
     }
-    static const std::set<std::string> tables{"node", "discovery", "engine",
-                                              "api",  "execution", "log"};
+    static const std::set<std::string> kTables{"node", "discovery", "engine",
+                                               "api",  "execution", "log"};
     for (const auto& [k, v] : root) {
         const std::string key(k.str());
-        if (tables.count(key) == 0) throw ConfigError(source + ": " + key + ": unknown table");
+        if (kTables.count(key) == 0) throw ConfigError(source + ": " + key + ": unknown table");
         if (!v.is_table()) throw ConfigError(source + ": " + key + ": expected a table");
     }
     ServiceConfig c;

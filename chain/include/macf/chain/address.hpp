@@ -18,7 +18,10 @@ struct Address {
 
     /// Parses "0x" followed by exactly 40 hex digits, any case (the EIP-55 checksum is not
     /// checked); std::nullopt otherwise.
-    static std::optional<Address> parse(std::string_view text) noexcept;
+    [[nodiscard]] static std::optional<Address> parse(std::string_view text) noexcept;
+    /// `text` as an address; throws std::runtime_error "WHAT 'TEXT': not an address" (`what`
+    /// names the option or field) when it is not one.
+    [[nodiscard]] static Address parse_or_throw(std::string_view text, std::string_view what);
 
     /// "0x" and 40 lower-case hex digits.
     std::string to_hex() const;

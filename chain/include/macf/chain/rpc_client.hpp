@@ -97,6 +97,10 @@ struct RpcOptions {
     std::function<void(const std::string& why, std::chrono::milliseconds wait)> on_retry;
 };
 
+/// Options with `timeout` per attempt and `attempts` tries, each retry logged as a warning
+/// ("RPC retry in N ms: why"): what every command and the service use.
+[[nodiscard]] RpcOptions logged_rpc_options(std::chrono::milliseconds timeout, unsigned attempts);
+
 /// One call of a batch.
 struct RpcCall {
     std::string method;

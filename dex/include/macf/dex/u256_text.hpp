@@ -11,7 +11,7 @@ namespace macf::dex {
 /// Parses a non-negative integer written in decimal ("12345") or, with a "0x" prefix, in hex.
 /// Returns false (leaving `out` unspecified) on an empty string, a non-digit character, or a
 /// value of 2^256 or more. Host only.
-inline bool parse_u256(std::string_view text, U256& out) noexcept {
+[[nodiscard]] inline bool parse_u256(std::string_view text, U256& out) noexcept {
     out = U256{};
     if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
         text.remove_prefix(2);

@@ -67,7 +67,7 @@ class MacfCoordinator {
     const CoordinatorConfig& config() const noexcept { return config_; }
 
     /// Scores every cycle of the request, re-simulates the candidates exactly and ranks them.
-    ScanResult scan(const ScanRequest& request);
+    [[nodiscard]] ScanResult scan(const ScanRequest& request);
 
     /// Evaluates every item with `evaluator` (T → std::optional<R>) in the configured mode and
     /// returns the engaged results in input order, as the MACF guide's
@@ -89,7 +89,7 @@ class MacfCoordinator {
     }
 
     /// The metrics of the last `scan` or `coordinate` call.
-    Metrics metrics() const;
+    [[nodiscard]] Metrics metrics() const;
     /// Declares the sequential mode's time per item measured in this run, so `speedup_factor`
     /// can be reported.
     void set_baseline(double sequential_seconds_per_item) noexcept;

@@ -27,8 +27,10 @@ namespace macf::host {
 /// Uniswap V3 pools), the input, and min_profit = output − input − the source's fee (token
 /// wei), which is what the owner receives when the state is the one the opportunity was sized
 /// on. std::nullopt with the reason in `why` for a hop of another kind or a loss.
-std::optional<chain::ExecutionPlan> plan_for(const Market& market, const Opportunity& opp,
-                                             const chain::FlashSource& source, std::string& why);
+[[nodiscard]] std::optional<chain::ExecutionPlan> plan_for(const Market& market,
+                                                           const Opportunity& opp,
+                                                           const chain::FlashSource& source,
+                                                           std::string& why);
 
 /// How a trade ended.
 enum class TradeStatus {

@@ -32,6 +32,6 @@ struct GeneratorOptions {
 /// popularity (hubs dominate), log-normal liquidity, small price noise and a few planted
 /// dislocations; then the V3, Curve and Balancer pools asked for (the V2 part does not depend on
 /// them). Throws std::invalid_argument when `pools` cannot be placed (too few tokens).
-Market generate_market(const GeneratorOptions& options);
+[[nodiscard]] Market generate_market(const GeneratorOptions& options);
 
 }  // namespace macf::host

@@ -16,10 +16,10 @@ inline constexpr std::string_view kMarketFormat = "macf-market/1";
 /// or token (index and address) and the field for malformed JSON, a missing or mistyped field,
 /// an unknown pool kind, a value out of range (a V2 reserve ≥ 2^112, ...), a pool naming an
 /// unlisted token, or a duplicate address. Nothing is skipped silently.
-Market load_market(const std::filesystem::path& path);
+[[nodiscard]] Market load_market(const std::filesystem::path& path);
 
 /// Same as `load_market` for JSON text already in memory; `origin` names it in errors.
-Market parse_market(std::string_view json, std::string_view origin = "<market>");
+[[nodiscard]] Market parse_market(std::string_view json, std::string_view origin = "<market>");
 
 /// Writes `market` in the snapshot format (amounts as decimal strings), one pool per line.
 void write_market(const Market& market, std::ostream& out);

@@ -12,6 +12,6 @@ namespace macf::host {
 /// amount in wei as a decimal string (input, output, flash fee, gas cost, net profit; the net
 /// profit also in whole units), the closed form's estimates, and each hop's pool and amounts.
 /// The format of `macf scan --json`, the API and the WebSocket stream.
-std::string opportunity_json(const Market& m, const Opportunity& o);
+[[nodiscard]] std::string opportunity_json(const Market& m, const Opportunity& o);
 
 }  // namespace macf::host

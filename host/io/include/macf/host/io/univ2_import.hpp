@@ -29,6 +29,6 @@ struct ImportReport {
 /// JSON integers up to 112 bits, read exactly). Pairs with a zero reserve are left out and
 /// counted; a token listed twice with different symbol or decimals, a duplicate pair or a
 /// malformed entry is a MarketError naming the file and entry.
-Market import_pairs(const std::vector<PairsFile>& files, ImportReport& report);
+[[nodiscard]] Market import_pairs(const std::vector<PairsFile>& files, ImportReport& report);
 
 }  // namespace macf::host

@@ -41,7 +41,7 @@ enum class PoolKind : std::uint8_t {
 /// "balancer_weighted", "balancer_stable").
 std::string_view pool_kind_name(PoolKind kind) noexcept;
 /// The kind named `name`, or std::nullopt.
-std::optional<PoolKind> parse_pool_kind(std::string_view name) noexcept;
+[[nodiscard]] std::optional<PoolKind> parse_pool_kind(std::string_view name) noexcept;
 
 /// Uniswap V2 pair state: reserves in wei (each < 2^112) and the input fee.
 struct UniswapV2State {
@@ -123,13 +123,13 @@ class Market {
     /// names a token index out of range. Call after filling `tokens` and `pools`.
     void index();
     /// Index of the token at `address`, or std::nullopt.
-    std::optional<std::uint32_t> find_token(const Address& address) const;
+    [[nodiscard]] std::optional<std::uint32_t> find_token(const Address& address) const;
     /// Index of the pool at `address`, or std::nullopt.
-    std::optional<std::uint32_t> find_pool(const Address& address) const;
+    [[nodiscard]] std::optional<std::uint32_t> find_pool(const Address& address) const;
     /// Resolves "0x…" (an address) or a symbol. A symbol must name exactly one token, except
     /// "WETH", which prefers the canonical mainnet WETH when several tokens use the symbol.
     /// Throws MarketError naming the candidates when it is ambiguous or unknown.
-    std::uint32_t resolve_token(std::string_view address_or_symbol) const;
+    [[nodiscard]] std::uint32_t resolve_token(std::string_view address_or_symbol) const;
 
   private:
     std::unordered_map<Address, std::uint32_t, chain::AddressHash> token_index_;

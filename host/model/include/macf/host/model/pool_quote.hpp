@@ -34,14 +34,15 @@ struct PoolQuote {
 
 /// The position of token `token` (an index into Market::tokens) in `pool.tokens`, or
 /// std::nullopt when the pool does not trade it.
-std::optional<std::size_t> token_position(const Pool& pool, std::uint32_t token) noexcept;
+[[nodiscard]] std::optional<std::size_t> token_position(const Pool& pool,
+                                                        std::uint32_t token) noexcept;
 
 /// Swaps `amount` wei on `pool` from its token at position `in` to the one at position `out`
 /// (positions in `pool.tokens`): `exact_input` spends `amount` (fee included) and reports the
 /// output; otherwise receives `amount` and reports the input. V3 swaps run to the default price
 /// limit (MIN_SQRT_RATIO + 1 or MAX_SQRT_RATIO − 1), so a swap larger than the liquidity fills
 /// partially, as the pool does. Curve plain pools offer no exact-output swap.
-PoolQuote quote_pool(const Pool& pool, std::size_t in, std::size_t out, const U256& amount,
-                     bool exact_input);
+[[nodiscard]] PoolQuote quote_pool(const Pool& pool, std::size_t in, std::size_t out,
+                                   const U256& amount, bool exact_input);
 
 }  // namespace macf::host

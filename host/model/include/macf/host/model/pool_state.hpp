@@ -26,10 +26,10 @@ struct alignas(16) PoolState {
 };
 
 /// The record of `pool`'s current state (valid only for V2 and V3 pools).
-PoolState pool_state_of(const Pool& pool) noexcept;
+[[nodiscard]] PoolState pool_state_of(const Pool& pool) noexcept;
 
 /// The valid records of every pool of `market` by address, in pool order: what a reserve
 /// cache is warmed with after an initial sync or a snapshot load.
-std::vector<std::pair<Address, PoolState>> market_states(const Market& market);
+[[nodiscard]] std::vector<std::pair<Address, PoolState>> market_states(const Market& market);
 
 }  // namespace macf::host

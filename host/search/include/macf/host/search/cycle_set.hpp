@@ -57,13 +57,14 @@ using ProgressFn = std::function<void(double)>;
 /// Enumerates the cycles of `graph` from each of `base_tokens` (in that order), of 2 to
 /// `max_hops` hops (2 ≤ max_hops ≤ 4). Throws std::length_error when the set would exceed
 /// 2^32 cycles (cycle ids are 32-bit in the pool index).
-CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t> base_tokens,
-                          unsigned max_hops, const ProgressFn& progress = {});
+[[nodiscard]] CycleSet enumerate_cycles(const TokenGraph& graph,
+                                        std::span<const std::uint32_t> base_tokens,
+                                        unsigned max_hops, const ProgressFn& progress = {});
 
 /// The cycles of `all` that use at least one of `pools` (pool indices), as a set of their own
 /// in the same segment order, without a pool index (scoring does not need one);
 /// `original[i]` is the id in `all` of its cycle i. This is what an incremental round scores.
-CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
-                        std::vector<std::uint32_t>& original);
+[[nodiscard]] CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
+                                      std::vector<std::uint32_t>& original);
 
 }  // namespace macf::host

@@ -21,7 +21,8 @@ namespace macf::host {
 ///    and 10^−2 of the input balance).
 /// V2 and V3 read `states` (indexed by pool, as the reserve cache holds them); the other kinds
 /// read the market. Edges of pools without a usable state get {0, 0}: never profitable.
-std::vector<dex::HopCoeffs> build_edge_table(const Market& market, const TokenGraph& graph,
-                                             std::span<const PoolState> states);
+[[nodiscard]] std::vector<dex::HopCoeffs> build_edge_table(const Market& market,
+                                                           const TokenGraph& graph,
+                                                           std::span<const PoolState> states);
 
 }  // namespace macf::host

@@ -17,6 +17,6 @@ enum class Mode {
 /// "sequential", "batch", "parallel" or "ultra".
 std::string_view mode_name(Mode mode) noexcept;
 /// The mode named `name`, or std::nullopt.
-std::optional<Mode> parse_mode(std::string_view name) noexcept;
+[[nodiscard]] std::optional<Mode> parse_mode(std::string_view name) noexcept;
 
 }  // namespace macf::host

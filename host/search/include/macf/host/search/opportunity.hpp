@@ -46,12 +46,13 @@ struct GasPrice {
 /// The gas price in wei of `base`: exact for the native token; otherwise at the price of the
 /// deepest Uniswap V2 pool pairing `base` with the native token. Throws MarketError when there
 /// is no such pool and the gas price is not zero.
-GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_t base);
+[[nodiscard]] GasPrice gas_price_in(const Market& market, const CostModel& costs,
+                                    std::uint32_t base);
 
 /// Gas cost of a cycle of `hops` Uniswap V2 hops starting at `base`, in wei of `base`
 /// (gas_price_in(...).cost(base_gas + hops · v2_hop_gas)).
-dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_t base,
-                      unsigned hops);
+[[nodiscard]] dex::U256 gas_cost_in(const Market& market, const CostModel& costs,
+                                    std::uint32_t base, unsigned hops);
 
 /// One executed hop of an opportunity.
 struct HopFill {
@@ -84,14 +85,17 @@ struct Opportunity {
 /// with other kinds over [x*/64, 64·x*] first (its scoring is an approximation). A V3 hop that
 /// would only fill partially before the price limit counts as a revert. The gas netted is
 /// base_gas plus each hop's own gas, priced by `gas`. `states` is indexed by pool.
-std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycles,
-                                      const TokenGraph& graph, std::span<const PoolState> states,
-                                      const Candidate& cand, const GasPrice& gas,
-                                      const CostModel& costs, const dex::U256& min_profit);
+[[nodiscard]] std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycles,
+                                                    const TokenGraph& graph,
+                                                    std::span<const PoolState> states,
+                                                    const Candidate& cand, const GasPrice& gas,
+                                                    const CostModel& costs,
+                                                    const dex::U256& min_profit);
 
 /// True when both lists hold the same cycles in the same order with the same exact amounts
 /// (input, output, net profit, every hop's output): how the modes are checked to agree.
-bool same_opportunities(const std::vector<Opportunity>& a, const std::vector<Opportunity>& b);
+[[nodiscard]] bool same_opportunities(const std::vector<Opportunity>& a,
+                                      const std::vector<Opportunity>& b);
 
 /// Orders opportunities by exact net profit, highest first, then by cycle id.
 bool ranks_before(const Opportunity& a, const Opportunity& b) noexcept;

@@ -49,7 +49,7 @@ class ReserveCache {
 
     /// The fresh state of `pool`, counting a hit; std::nullopt (a miss) when the pool is
     /// unknown, invalidated or older than the TTL.
-    std::optional<PoolState> get(const Address& pool);
+    [[nodiscard]] std::optional<PoolState> get(const Address& pool);
     /// Stores `state` for `pool` (a new slot for a new pool), stamps it now and marks it dirty.
     /// Returns the pool's slot.
     std::uint32_t set(const Address& pool, const PoolState& state);
@@ -62,16 +62,16 @@ class ReserveCache {
     /// Drops every entry older than the TTL; returns how many were dropped.
     std::size_t cleanup();
     /// Slots set since the previous call (ascending, each once), and clears that set.
-    std::vector<std::uint32_t> take_dirty();
+    [[nodiscard]] std::vector<std::uint32_t> take_dirty();
 
     /// The slot of `pool`, if it has one. Slots are stable for the cache's life.
-    std::optional<std::uint32_t> slot_of(const Address& pool) const;
+    [[nodiscard]] std::optional<std::uint32_t> slot_of(const Address& pool) const;
     /// True when `slot` holds a fresh state; unlike `get`, counts neither a hit nor a miss.
     [[nodiscard]] bool is_fresh(std::uint32_t slot) const;
     /// A copy of every slot's state (invalid slots have `valid == false`), for a scoring round.
-    std::vector<PoolState> snapshot() const;
+    [[nodiscard]] std::vector<PoolState> snapshot() const;
     /// Counters.
-    CacheStats stats() const;
+    [[nodiscard]] CacheStats stats() const;
     /// The time to live.
     std::chrono::milliseconds ttl() const noexcept { return ttl_; }
     /// True when the slot array is page-locked memory.
