@@ -95,8 +95,9 @@ _baselines: dict[Any, float] = {}
 _baselines_lock = threading.Lock()
 
 
-def _evaluator_key(func: Callable[..., Any]) -> tuple[str, str, str]:
-    return ("coordinate", getattr(func, "__module__", ""), getattr(func, "__qualname__", repr(func)))
+def _evaluator_key(func: Callable[..., Any]) -> tuple[str, int, str]:
+    """The same evaluator object (two lambdas of one function share a qualified name)."""
+    return ("coordinate", id(func), getattr(func, "__qualname__", repr(func)))
 
 
 class MACFCoordinator:
