@@ -52,9 +52,17 @@ struct Service::Runtime {
     std::unique_ptr<ReserveCache> cache;
     std::unique_ptr<Engine> engine;  ///< built with the first topology
     std::uint64_t chain_id = 0;
+    chain::TlsOptions tls;
+    chain::RpcOptions rpc_options;
     // Execution (when enabled).
     std::unique_ptr<chain::RpcClient> exec_rpc;  ///< the worker's own connection
     std::unique_ptr<ExecutionStack> execution;
+    // Following.
+    bool topology_changed = true;                  ///< the next round scores every cycle
+    std::unique_ptr<chain::WsSubscription> heads;  ///< newHeads, when a WebSocket is configured
+    Clock::time_point next_ws_attempt = Clock::now();
+    std::uint64_t announced = 0;  ///< the last head newHeads announced
+    Clock::time_point announced_until = Clock::now();
     Market trade_market;  ///< copy of the market the queued trade was sized on
 };
 
@@ -262,17 +270,13 @@ void Service::execution_worker(const std::atomic<bool>& stop) {
     }
 }
 
-void Service::run(const std::atomic<bool>& stop) {
+void Service::connect_and_sync() {
     Runtime& e = *runtime_;
-    api_ = std::make_unique<ApiServer>(config_.api, *this);
-    api_port_ = api_->port();
-    spdlog::info("API listening on {} (port {}); control {}", config_.api.listen, api_->port(),
-                 config_.api.token.empty() ? "disabled (no token)" : "needs the bearer token");
-
-    const auto ro = chain::logged_rpc_options(std::chrono::milliseconds(config_.node.timeout_ms),
+    e.rpc_options = chain::logged_rpc_options(std::chrono::milliseconds(config_.node.timeout_ms),
                                               config_.node.attempts);
-    const chain::TlsOptions tls{config_.node.ca_file};
-    e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
+    e.tls = chain::TlsOptions{config_.node.ca_file};
+    e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, e.tls),
+                                               e.rpc_options);
     e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
     spdlog::info("connected to {} (chain id {})", config_.node.rpc, e.chain_id);
 
@@ -288,208 +292,203 @@ void Service::run(const std::atomic<bool>& stop) {
     }
     e.cache = std::make_unique<ReserveCache>(
         std::chrono::milliseconds(static_cast<long long>(config_.engine.cache_ttl_s * 1000)));
-    {
-        std::unique_lock lock(market_mutex_);
-        std::string current;
-        const auto t0 = Clock::now();
-        const std::uint64_t block = e.sync->bootstrap(
-            std::nullopt, [&](const std::string& what, std::uint64_t done, std::uint64_t total) {
-                if (what != current) {
-                    current = what;
-                    spdlog::info("sync: {} ({} of {})", what, done, total);
-                }
-            });
-        spdlog::info("synced {} pools at block {} in {:.1f} s", e.sync->market().pools.size(),
-                     block, seconds_since(t0));
-    }
+    std::unique_lock lock(market_mutex_);
+    std::string current;
+    const auto t0 = Clock::now();
+    const std::uint64_t block = e.sync->bootstrap(
+        std::nullopt, [&](const std::string& what, std::uint64_t done, std::uint64_t total) {
+            if (what != current) {
+                current = what;
+                spdlog::info("sync: {} ({} of {})", what, done, total);
+            }
+        });
+    spdlog::info("synced {} pools at block {} in {:.1f} s", e.sync->market().pools.size(), block,
+                 seconds_since(t0));
+}
 
-    // The execution side, when enabled: checked now, so a bad key or executor stops the start.
-    if (config_.execution.enabled) {
-        const auto& x = config_.execution;
-        auto key =
-            x.key_file.empty() ? chain::load_key_env(x.key_env) : chain::load_key_file(x.key_file);
-        e.exec_rpc =
-            std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, tls), ro);
-        chain::check_executor(*e.exec_rpc, x.executor, key.address(), e.chain_id);
-        ExecutionSettings es;
-        es.executor = x.executor;
-        es.chain_id = e.chain_id;
-        es.priority_fee_gwei = x.priority_fee_gwei;
-        es.gas_margin_pct = x.gas_margin_pct;
-        es.receipt_timeout_s = x.receipt_timeout_s;
-        es.limits.max_trade_wei = x.max_trade_wei;
-        es.limits.daily_cap_wei = x.daily_cap_wei;
-        es.limits.max_in_flight = x.max_in_flight;
-        es.limits.breaker_failures = x.breaker_failures;
-        es.limits.breaker_window = std::chrono::seconds(x.breaker_window_s);
-        es.limits.breaker_cool_down = std::chrono::seconds(x.breaker_cool_down_s);
-        es.trade.min_net_profit = x.min_profit_wei;
-        es.relay = x.relay;
-        es.webhook = x.webhook;
-        e.execution = std::make_unique<ExecutionStack>(*e.exec_rpc, std::move(key), es);
-        worker_ = std::thread([this, &stop] { execution_worker(stop); });
-        spdlog::info("execution on: executor {} owned by {}", x.executor.to_hex(),
-                     e.execution->owner().to_hex());
-    }
+void Service::start_execution(const std::atomic<bool>& stop) {
+    Runtime& e = *runtime_;
+    const auto& x = config_.execution;
+    auto key =
+        x.key_file.empty() ? chain::load_key_env(x.key_env) : chain::load_key_file(x.key_file);
+    e.exec_rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, e.tls),
+                                                    e.rpc_options);
+    chain::check_executor(*e.exec_rpc, x.executor, key.address(), e.chain_id);
+    ExecutionSettings es;
+    es.executor = x.executor;
+    es.chain_id = e.chain_id;
+    es.priority_fee_gwei = x.priority_fee_gwei;
+    es.gas_margin_pct = x.gas_margin_pct;
+    es.receipt_timeout_s = x.receipt_timeout_s;
+    es.limits.max_trade_wei = x.max_trade_wei;
+    es.limits.daily_cap_wei = x.daily_cap_wei;
+    es.limits.max_in_flight = x.max_in_flight;
+    es.limits.breaker_failures = x.breaker_failures;
+    es.limits.breaker_window = std::chrono::seconds(x.breaker_window_s);
+    es.limits.breaker_cool_down = std::chrono::seconds(x.breaker_cool_down_s);
+    es.trade.min_net_profit = x.min_profit_wei;
+    es.relay = x.relay;
+    es.webhook = x.webhook;
+    e.execution = std::make_unique<ExecutionStack>(*e.exec_rpc, std::move(key), es);
+    worker_ = std::thread([this, &stop] { execution_worker(stop); });
+    spdlog::info("execution on: executor {} owned by {}", x.executor.to_hex(),
+                 e.execution->owner().to_hex());
+}
 
-    bool topology_changed = true;  // the first round scores everything
-    std::unique_ptr<chain::WsSubscription> heads;
-    if (!config_.node.ws.empty())
-        heads = std::make_unique<chain::WsSubscription>(
-            config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), tls);
-    auto next_ws_attempt = Clock::now();
-    std::uint64_t announced = 0;  ///< the last head newHeads announced
-    auto announced_until = Clock::now();
-    // The graph and cycle set are rebuilt when the followed pools change.
-    const auto rebuild = [&] {
-        std::shared_lock lock(market_mutex_);
-        const Market& m = e.sync->market();
-        TopologySettings ts;
-        ts.max_hops = config_.engine.max_hops;
-        const auto weth = m.find_token(config_.engine.weth);
-        if (weth)
-            for (const auto& b : config_.engine.base_tokens)
-                if (const auto t = m.find_token(b)) ts.base_tokens.push_back(*t);
-        auto topology = build_topology(m, ts);
-        if (!e.engine) {
-            CoordinatorConfig cc;
-            cc.mode = config_.engine.mode;
-            cc.max_workers = config_.engine.max_workers;
-            cc.batch_size = config_.engine.batch_size;
-            cc.enable_cache = config_.engine.enable_cache;
-            e.engine = std::make_unique<Engine>(std::move(topology), cc, RoundSettings{});
-        } else {
-            e.engine->set_topology(std::move(topology));
-        }
-        if (weth) e.engine->settings().costs.native_token = *weth;
-        const Topology& t = e.engine->topology();
-        metrics_.gauge("macf_pools", "Pools followed").set(static_cast<double>(m.pools.size()));
-        metrics_.gauge("macf_cycles", "Cycles scored per full round")
-            .set(static_cast<double>(t.cycles.size()));
-        if (t.base_tokens.empty())
-            spdlog::warn("the base tokens or WETH are in no followed pool yet: nothing to score");
-        else
-            spdlog::info("graph: {} pools, {} cycles from {} base tokens", m.pools.size(),
-                         t.cycles.size(), t.base_tokens.size());
-    };
-    rebuild();
-    while (!stop.load()) {
+void Service::rebuild_topology() {
+    Runtime& e = *runtime_;
+    std::shared_lock lock(market_mutex_);
+    const Market& m = e.sync->market();
+    TopologySettings ts;
+    ts.max_hops = config_.engine.max_hops;
+    const auto weth = m.find_token(config_.engine.weth);
+    if (weth)
+        for (const auto& b : config_.engine.base_tokens)
+            if (const auto t = m.find_token(b)) ts.base_tokens.push_back(*t);
+    auto topology = build_topology(m, ts);
+    if (!e.engine) {
+        CoordinatorConfig cc;
+        cc.mode = config_.engine.mode;
+        cc.max_workers = config_.engine.max_workers;
+        cc.batch_size = config_.engine.batch_size;
+        cc.enable_cache = config_.engine.enable_cache;
+        e.engine = std::make_unique<Engine>(std::move(topology), cc, RoundSettings{});
+    } else {
+        e.engine->set_topology(std::move(topology));
+    }
+    if (weth) e.engine->settings().costs.native_token = *weth;
+    const Topology& t = e.engine->topology();
+    metrics_.gauge("macf_pools", "Pools followed").set(static_cast<double>(m.pools.size()));
+    metrics_.gauge("macf_cycles", "Cycles scored per full round")
+        .set(static_cast<double>(t.cycles.size()));
+    if (t.base_tokens.empty())
+        spdlog::warn("the base tokens or WETH are in no followed pool yet: nothing to score");
+    else
+        spdlog::info("graph: {} pools, {} cycles from {} base tokens", m.pools.size(),
+                     t.cycles.size(), t.base_tokens.size());
+}
+
+std::uint64_t Service::read_head() {
+    Runtime& e = *runtime_;
+    try {
+        const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
+        const auto* number = latest.find("number");
+        if (number == nullptr) throw std::runtime_error("the latest block has no number");
+        const std::uint64_t head = chain::parse_quantity_u64(number->text);
         // Gas price of the scoring: configured, or the latest base fee + 1 gwei.
-        std::uint64_t head = 0;
-        try {
-            const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
-            head = chain::parse_quantity_u64(latest.find("number")->text);
-            CostModel& costs = e.engine->settings().costs;
-            if (config_.engine.gas_price_gwei > 0) {
-                costs.gas_price_wei =
-                    static_cast<std::uint64_t>(config_.engine.gas_price_gwei * 1e9);
-            } else if (const auto* fee = latest.find("baseFeePerGas")) {
-                const U256 price = chain::parse_quantity(fee->text) + U256{1000000000};
-                costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
-            }
-        } catch (const std::exception& ex) {
-            spdlog::warn("reading the latest block: {}", ex.what());
+        CostModel& costs = e.engine->settings().costs;
+        if (config_.engine.gas_price_gwei > 0) {
+            costs.gas_price_wei = static_cast<std::uint64_t>(config_.engine.gas_price_gwei * 1e9);
+        } else if (const auto* fee = latest.find("baseFeePerGas")) {
+            const U256 price = chain::parse_quantity(fee->text) + U256{1000000000};
+            costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
         }
-        std::vector<BlockReport> reports;
-        const auto t_apply = Clock::now();
-        spdlog::debug("following from block {} (head {})", e.sync->synced_block(), head);
-        std::vector<std::uint32_t> dirty;
-        try {
-            std::unique_lock lock(market_mutex_);
-            reports = e.sync->follow();
-            e.sync->publish(*e.cache, &dirty);
-        } catch (const ReorgTooDeep& ex) {
-            spdlog::error("{}; discovering and reading every pool again", ex.what());
-            std::unique_lock lock(market_mutex_);
-            try {
-                e.sync->bootstrap();
-                lock.unlock();
-                rebuild();
-                topology_changed = true;
-            } catch (const std::exception& again) {
-                spdlog::error("bootstrap failed: {} (retrying)", again.what());
-            }
-            continue;
-        } catch (const std::exception& ex) {
-            spdlog::error("following: {} (state kept at block {}; retrying)", ex.what(),
-                          e.sync->synced_block());
-        }
-        const double apply_s = seconds_since(t_apply);
-        {
-            std::lock_guard lock(state_mutex_);
-            synced_ = true;
-            head_block_ = std::max(head, e.sync->synced_block());
-            synced_block_ = e.sync->synced_block();
-            metrics_.gauge("macf_head_block", "The chain's latest block")
-                .set(static_cast<double>(head_block_));
-            metrics_.gauge("macf_synced_block", "The last block applied")
-                .set(static_cast<double>(synced_block_));
-            metrics_.gauge("macf_block_lag", "Blocks between the head and the last applied")
-                .set(static_cast<double>(head_block_ - synced_block_));
-        }
-        for (const auto& r : reports) {
-            metrics_.counter("macf_blocks_total", "Blocks applied").add();
-            metrics_.counter("macf_logs_applied_total", "Logs of followed pools applied")
-                .add(static_cast<double>(r.logs));
-            metrics_.counter("macf_rpc_calls_total", "JSON-RPC calls made for blocks")
-                .add(static_cast<double>(r.rpc_calls));
-            metrics_.gauge("macf_rpc_calls_per_block", "JSON-RPC calls of the last block")
-                .set(static_cast<double>(r.rpc_calls));
-            metrics_.counter("macf_eth_calls_total", "eth_call made for blocks")
-                .add(static_cast<double>(r.eth_calls));
-            if (r.rolled_back != 0)
-                metrics_
-                    .counter("macf_reorg_blocks_rolled_back_total", "Blocks rolled back by reorgs")
-                    .add(r.rolled_back);
-            if (r.pools_created != 0) topology_changed = true;
-        }
-        if (e.sync->market().pools.size() != e.engine->topology().pools) {
-            rebuild();
-            topology_changed = true;
-        }
-        if (!reports.empty() || topology_changed) {
-            const bool full = topology_changed || !config_.engine.incremental;
-            score_round(dirty, full, e.sync->synced_block(), apply_s);
-            topology_changed = false;
-        }
-        // Wait for the next block: a newHeads notification or the polling interval.
-        if (heads) {
-            if (!heads->connected() && Clock::now() >= next_ws_attempt) {
-                try {
-                    heads->connect();
-                    heads->subscribe(R"(["newHeads"])");
-                    spdlog::info("subscribed to newHeads on {}", config_.node.ws);
-                } catch (const std::exception& ex) {
-                    spdlog::warn("WebSocket {}: {}; polling", config_.node.ws, ex.what());
-                    next_ws_attempt = Clock::now() + std::chrono::seconds(5);
-                }
-            }
-            // A head announced but not yet served by "latest" (some nodes announce first):
-            // look again shortly instead of waiting for the next announcement.
-            if (announced > e.sync->synced_block() && Clock::now() < announced_until) {
-                wait_or_stop(stop, std::chrono::milliseconds(5));
-                continue;
-            }
-            if (heads->connected()) {
-                try {
-                    if (const auto n =
-                            heads->next(std::chrono::milliseconds(config_.node.poll_ms))) {
-                        if (const auto* number = n->result.find("number")) {
-                            announced = chain::parse_quantity_u64(number->text);
-                            spdlog::debug("newHeads: block {}", announced);
-                            announced_until =
-                                Clock::now() + std::chrono::milliseconds(config_.node.poll_ms);
-                        }
-                    }
-                    continue;
-                } catch (const std::exception& ex) {
-                    spdlog::warn("WebSocket {} lost: {}", config_.node.ws, ex.what());
-                    heads->close();
-                }
-            }
-        }
-        wait_or_stop(stop, std::chrono::milliseconds(config_.node.poll_ms));
+        return head;
+    } catch (const std::exception& ex) {
+        spdlog::warn("reading the latest block: {}", ex.what());
+        return 0;
     }
+}
+
+bool Service::follow_blocks(std::uint64_t head, std::vector<BlockReport>& reports,
+                            std::vector<std::uint32_t>& dirty) {
+    Runtime& e = *runtime_;
+    spdlog::debug("following from block {} (head {})", e.sync->synced_block(), head);
+    try {
+        std::unique_lock lock(market_mutex_);
+        reports = e.sync->follow();
+        e.sync->publish(*e.cache, &dirty);
+    } catch (const ReorgTooDeep& ex) {
+        spdlog::error("{}; discovering and reading every pool again", ex.what());
+        std::unique_lock lock(market_mutex_);
+        try {
+            e.sync->bootstrap();
+            lock.unlock();
+            rebuild_topology();
+            e.topology_changed = true;
+        } catch (const std::exception& again) {
+            spdlog::error("bootstrap failed: {} (retrying)", again.what());
+        }
+        return false;
+    } catch (const std::exception& ex) {
+        spdlog::error("following: {} (state kept at block {}; retrying)", ex.what(),
+                      e.sync->synced_block());
+    }
+    return true;
+}
+
+void Service::record_follow(std::uint64_t head, const std::vector<BlockReport>& reports) {
+    Runtime& e = *runtime_;
+    {
+        std::lock_guard lock(state_mutex_);
+        synced_ = true;
+        head_block_ = std::max(head, e.sync->synced_block());
+        synced_block_ = e.sync->synced_block();
+        metrics_.gauge("macf_head_block", "The chain's latest block")
+            .set(static_cast<double>(head_block_));
+        metrics_.gauge("macf_synced_block", "The last block applied")
+            .set(static_cast<double>(synced_block_));
+        metrics_.gauge("macf_block_lag", "Blocks between the head and the last applied")
+            .set(static_cast<double>(head_block_ - synced_block_));
+    }
+    for (const auto& r : reports) {
+        metrics_.counter("macf_blocks_total", "Blocks applied").add();
+        metrics_.counter("macf_logs_applied_total", "Logs of followed pools applied")
+            .add(static_cast<double>(r.logs));
+        metrics_.counter("macf_rpc_calls_total", "JSON-RPC calls made for blocks")
+            .add(static_cast<double>(r.rpc_calls));
+        metrics_.gauge("macf_rpc_calls_per_block", "JSON-RPC calls of the last block")
+            .set(static_cast<double>(r.rpc_calls));
+        metrics_.counter("macf_eth_calls_total", "eth_call made for blocks")
+            .add(static_cast<double>(r.eth_calls));
+        if (r.rolled_back != 0)
+            metrics_.counter("macf_reorg_blocks_rolled_back_total", "Blocks rolled back by reorgs")
+                .add(r.rolled_back);
+        if (r.pools_created != 0) e.topology_changed = true;
+    }
+}
+
+void Service::wait_for_next_block(const std::atomic<bool>& stop) {
+    Runtime& e = *runtime_;
+    if (e.heads) {
+        if (!e.heads->connected() && Clock::now() >= e.next_ws_attempt) {
+            try {
+                e.heads->connect();
+                e.heads->subscribe(R"(["newHeads"])");
+                spdlog::info("subscribed to newHeads on {}", config_.node.ws);
+            } catch (const std::exception& ex) {
+                spdlog::warn("WebSocket {}: {}; polling", config_.node.ws, ex.what());
+                e.next_ws_attempt = Clock::now() + std::chrono::seconds(5);
+            }
+        }
+        // A head announced but not yet served by "latest" (some nodes announce first): look
+        // again shortly instead of waiting for the next announcement.
+        if (e.announced > e.sync->synced_block() && Clock::now() < e.announced_until) {
+            wait_or_stop(stop, std::chrono::milliseconds(5));
+            return;
+        }
+        if (e.heads->connected()) {
+            try {
+                if (const auto n = e.heads->next(std::chrono::milliseconds(config_.node.poll_ms))) {
+                    if (const auto* number = n->result.find("number")) {
+                        e.announced = chain::parse_quantity_u64(number->text);
+                        spdlog::debug("newHeads: block {}", e.announced);
+                        e.announced_until =
+                            Clock::now() + std::chrono::milliseconds(config_.node.poll_ms);
+                    }
+                }
+                return;
+            } catch (const std::exception& ex) {
+                spdlog::warn("WebSocket {} lost: {}", config_.node.ws, ex.what());
+                e.heads->close();
+            }
+        }
+    }
+    wait_or_stop(stop, std::chrono::milliseconds(config_.node.poll_ms));
+}
+
+void Service::shut_down() {
+    Runtime& e = *runtime_;
     spdlog::info("stopping: {}", config_.execution.enabled ? "waiting for the trade in flight"
                                                            : "no execution to wait for");
     {
@@ -502,6 +501,41 @@ void Service::run(const std::atomic<bool>& stop) {
         spdlog::warn("alerts still queued at shutdown");
     api_.reset();
     spdlog::info("stopped at block {}", e.sync->synced_block());
+}
+
+void Service::run(const std::atomic<bool>& stop) {
+    Runtime& e = *runtime_;
+    api_ = std::make_unique<ApiServer>(config_.api, *this);
+    api_port_ = api_->port();
+    spdlog::info("API listening on {} (port {}); control {}", config_.api.listen, api_->port(),
+                 config_.api.token.empty() ? "disabled (no token)" : "needs the bearer token");
+    connect_and_sync();
+    // The execution side, when enabled: checked now, so a bad key or executor stops the start.
+    if (config_.execution.enabled) start_execution(stop);
+    if (!config_.node.ws.empty())
+        e.heads = std::make_unique<chain::WsSubscription>(
+            config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), e.tls);
+    rebuild_topology();  // the graph and cycles; rebuilt when the followed pools change
+    while (!stop.load()) {
+        const std::uint64_t head = read_head();
+        const auto t_apply = Clock::now();
+        std::vector<BlockReport> reports;
+        std::vector<std::uint32_t> dirty;
+        if (!follow_blocks(head, reports, dirty)) continue;  // re-synced from scratch
+        const double apply_s = seconds_since(t_apply);
+        record_follow(head, reports);
+        if (e.sync->market().pools.size() != e.engine->topology().pools) {
+            rebuild_topology();
+            e.topology_changed = true;
+        }
+        if (!reports.empty() || e.topology_changed) {
+            const bool full = e.topology_changed || !config_.engine.incremental;
+            score_round(dirty, full, e.sync->synced_block(), apply_s);
+            e.topology_changed = false;
+        }
+        wait_for_next_block(stop);  // a newHeads notification or the polling interval
+    }
+    shut_down();
 }
 
 }  // namespace macf::host

@@ -23,6 +23,7 @@
 #include "macf/host/service/api_server.hpp"
 #include "macf/host/service/prometheus.hpp"
 #include "macf/host/service/service_config.hpp"
+#include "macf/host/sync/chain_sync.hpp"
 
 namespace macf::host {
 
@@ -53,8 +54,20 @@ class Service : public ApiBackend {
     struct Runtime;
 
   private:
+    // The steps of run(), in order.
+    void connect_and_sync();                              ///< node, chain id, initial sync
+    void start_execution(const std::atomic<bool>& stop);  ///< key, executor check, worker
+    void rebuild_topology();                              ///< graph and cycles of the pools
+    std::uint64_t read_head();  ///< the latest block (0 when unreadable) and the gas price
+    /// Applies the new blocks and publishes the changed pools; false after a re-sync from
+    /// scratch (a reorg deeper than the journal).
+    bool follow_blocks(std::uint64_t head, std::vector<BlockReport>& reports,
+                       std::vector<std::uint32_t>& dirty);
+    void record_follow(std::uint64_t head, const std::vector<BlockReport>& reports);
     void score_round(const std::vector<std::uint32_t>& dirty, bool full, std::uint64_t block,
                      double block_seconds);
+    void wait_for_next_block(const std::atomic<bool>& stop);  ///< newHeads or the poll interval
+    void shut_down();  ///< the trade in flight followed to its end, alerts flushed, API closed
     void execution_worker(const std::atomic<bool>& stop);
 
     ServiceConfig config_;
