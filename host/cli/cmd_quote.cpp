@@ -7,11 +7,9 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "commands.hpp"
 #include "macf/dex/u256_text.hpp"
-#include "macf/host/io/json_text.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/io/quote_json.hpp"
 #include "macf/host/model/pool_quote.hpp"

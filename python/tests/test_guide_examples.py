@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The MACF guide's four usage examples (shared/seeds/000_*.txt), with only the import line
-changed and its placeholders (calculate_profit, fetch_opportunities, the engine) filled with
+changed; what the guide leaves to the reader (calculate_profit, fetch_opportunities, the engine) is
 macf's exact quotes of real routes of the sample market."""
 
 from __future__ import annotations

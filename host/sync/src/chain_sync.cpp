@@ -16,15 +16,6 @@
 
 namespace macf::host {
 
-using chain::AbiReader;
-using chain::Hash32;
-using chain::Word;
-using dex::U256;
-using sync_detail::eth_call_params;
-using sync_detail::floor_div;
-using sync_detail::int128_of;
-using sync_detail::result_bytes;
-
 ChainSync::ChainSync(chain::RpcClient& rpc, SyncConfig config)
     : rpc_(rpc), config_(std::move(config)) {
     if (config_.log_chunk == 0) config_.log_chunk = 1;

@@ -16,15 +16,6 @@
 
 namespace macf::host {
 
-using chain::AbiReader;
-using chain::Hash32;
-using chain::Word;
-using dex::U256;
-using sync_detail::eth_call_params;
-using sync_detail::floor_div;
-using sync_detail::int128_of;
-using sync_detail::result_bytes;
-
 void ChainSync::touch(std::uint32_t pool, JournalEntry& entry) {
     if (is_dirty_.size() <= pool) is_dirty_.resize(pool + 1, false);
     if (!is_dirty_[pool]) {

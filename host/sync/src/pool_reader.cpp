@@ -16,15 +16,6 @@
 
 namespace macf::host {
 
-using chain::AbiReader;
-using chain::Hash32;
-using chain::Word;
-using dex::U256;
-using sync_detail::eth_call_params;
-using sync_detail::floor_div;
-using sync_detail::int128_of;
-using sync_detail::result_bytes;
-
 void ChainSync::fetch_tokens(const std::vector<Address>& tokens, std::uint64_t block) {
     if (tokens.empty()) return;
     std::vector<chain::RpcCall> calls;

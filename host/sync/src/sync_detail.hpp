@@ -2,7 +2,8 @@
 #pragma once
 
 // Helpers shared by the files of ChainSync (chain_sync.cpp: the follower; pool_reader.cpp:
-// state reads at a block; log_apply.cpp: events applied and journaled). Private to host/sync.
+// state reads at a block; log_apply.cpp: events applied and journaled), with the names they
+// all use. Private to host/sync: only its three sources include it.
 
 #include <cstdint>
 #include <string>
@@ -12,7 +13,7 @@
 #include "macf/chain/hex.hpp"
 #include "macf/host/sync/chain_sync.hpp"
 
-namespace macf::host::sync_detail {
+namespace macf::host {
 
 using chain::AbiReader;
 using chain::Hash32;
@@ -49,4 +50,4 @@ inline std::int32_t floor_div(std::int32_t a, std::int32_t b) {
     return q;
 }
 
-}  // namespace macf::host::sync_detail
+}  // namespace macf::host
