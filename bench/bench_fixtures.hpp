@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "macf/host/engine/coordinator.hpp"
+#include "macf/host/engine/engine.hpp"
 #include "macf/host/io/market_gen.hpp"
 #include "macf/host/io/univ2_import.hpp"
 #include "macf/host/search/backends/cpu_scorers.hpp"
@@ -16,11 +16,12 @@
 
 namespace macf::bench {
 
-/// A market with its graph, cycles, pool states and edge table.
+/// A market with its topology (graph and cycles), pool states and edge table.
 struct Prepared {
     host::Market market;
-    std::unique_ptr<host::TokenGraph> graph;
-    host::CycleSet cycles;
+    std::shared_ptr<const host::Topology> topology;
+    const host::TokenGraph* graph = nullptr;  ///< the topology's
+    const host::CycleSet* cycles = nullptr;   ///< the topology's
     std::vector<host::PoolState> states;
     std::vector<dex::HopCoeffs> edges;
     std::vector<host::SegmentParams> params;
@@ -28,14 +29,15 @@ struct Prepared {
 };
 
 inline void prepare(Prepared& p) {
-    p.graph = std::make_unique<host::TokenGraph>(p.market, host::GraphOptions{});
     const std::uint32_t weth = p.market.resolve_token("WETH");
-    p.cycles = host::enumerate_cycles(*p.graph, std::vector<std::uint32_t>{weth}, 4);
+    p.topology = host::build_topology(p.market, {{weth}, 4, {}});
+    p.graph = &p.topology->graph;
+    p.cycles = &p.topology->cycles;
     for (const auto& pool : p.market.pools) p.states.push_back(host::pool_state_of(pool));
     p.edges = host::build_edge_table(p.market, *p.graph, p.states);
     host::CostModel costs;
     costs.native_token = weth;
-    for (const auto& seg : p.cycles.segments) {
+    for (const auto& seg : p.cycles->segments) {
         const double gas =
             dex::to_double(host::gas_cost_in(p.market, costs, seg.base_token, seg.hops));
         p.params.push_back({dex::make_score_params(0.0, gas), 0.0});

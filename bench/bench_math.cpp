@@ -55,7 +55,7 @@ void BM_EnumerateUniv2Cycles(benchmark::State& state) {
         auto set = macf::host::enumerate_cycles(*p.graph, std::vector<std::uint32_t>{weth}, 4);
         benchmark::DoNotOptimize(set.hops.data());
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles->size()));
 }
 BENCHMARK(BM_EnumerateUniv2Cycles)->Unit(benchmark::kMillisecond);
 

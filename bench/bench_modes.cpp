@@ -27,7 +27,8 @@ const Prepared* prepare_run(benchmark::State& state) {
     return &p;
 }
 
-/// Scoring only: ScoreJob prebuilt; the timed call scores every cycle once.
+/// Scoring only: the backend bound to the cycles and edges once; the timed call scores every
+/// cycle once.
 void BM_Score(benchmark::State& state) {
     const Prepared* run = prepare_run(state);
     if (run == nullptr) return;
@@ -35,30 +36,30 @@ void BM_Score(benchmark::State& state) {
     const auto mode = static_cast<Mode>(state.range(0));
     macf::host::ThreadPool pool(std::max(1U, std::thread::hardware_concurrency()));
     const auto scorer = macf::host::make_cpu_scorer(mode, 4096, &pool);
-    const macf::host::ScoreJob job{p.cycles, p.edges, p.params};
+    scorer->bind(*p.cycles, p.edges);
     for (auto _ : state) {
         macf::host::ScoreStats stats;
-        auto found = scorer->score(job, stats);
+        auto found = scorer->score_all(p.params, stats);
         benchmark::DoNotOptimize(found.data());
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles->size()));
 }
 
-/// The whole round through the coordinator, as `macf scan` runs it.
+/// The whole round through the engine, as `macf scan` runs it: every state read, edges built
+/// and bound, scored, sized exactly, ranked.
 void BM_ScanRound(benchmark::State& state) {
     const Prepared* run = prepare_run(state);
     if (run == nullptr) return;
     const Prepared& p = *run;
     const auto mode = static_cast<Mode>(state.range(0));
-    macf::host::MacfCoordinator coord({mode, 0, 4096, false});
-    macf::host::CostModel costs;
-    costs.native_token = p.market.resolve_token("WETH");
-    const macf::host::ScanRequest req{p.market, *p.graph, p.cycles, nullptr, costs, {}};
+    macf::host::RoundSettings settings;
+    settings.costs.native_token = p.market.resolve_token("WETH");
+    macf::host::Engine engine(p.topology, {mode, 0, 4096, false}, settings);
     for (auto _ : state) {
-        auto r = coord.scan(req);
-        benchmark::DoNotOptimize(r.opportunities.data());
+        auto r = engine.score_all(p.market, nullptr);
+        benchmark::DoNotOptimize(r.scan.opportunities.data());
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles->size()));
 }
 
 void mode_args(benchmark::internal::Benchmark* b) {

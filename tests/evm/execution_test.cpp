@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "../chain/fake_endpoint.hpp"
+#include "../host/engine_scan.hpp"
 #include "macf/chain/abi.hpp"
 #include "macf/chain/eth.hpp"
 #include "macf/chain/hex.hpp"
@@ -172,8 +173,7 @@ class ExecutionOnNode : public ::testing::Test {
         const auto cycles = macf::host::enumerate_cycles(graph, base, 3);
         macf::host::CoordinatorConfig cfg;
         cfg.mode = macf::host::Mode::kSequential;
-        macf::host::MacfCoordinator coord(cfg);
-        const auto result = coord.scan({m, graph, cycles, nullptr, costs, U256{}});
+        const auto result = macf::test::full_round(m, graph, cycles, cfg, costs, U256{});
         for (const auto& o : result.opportunities) {
             std::set<Address> used;
             for (const auto& h : o.hops) used.insert(m.pools[h.pool].address);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "engine_scan.hpp"
 #include "macf/host/engine/coordinator.hpp"
 #include "macf/host/io/market_gen.hpp"
 #include "macf/host/io/market_json.hpp"
@@ -61,9 +62,9 @@ TEST(Generator, PlantedDislocationsAreFound) {
         const auto m = macf::host::generate_market(o);
         const macf::host::TokenGraph g(m, {});
         const auto cycles = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 3);
-        macf::host::MacfCoordinator coord({macf::host::Mode::kSequential, 1, 64, false});
         macf::host::CostModel costs;
-        const auto r = coord.scan({m, g, cycles, nullptr, costs, macf::dex::U256{}});
+        const auto r = macf::test::full_round(
+            m, g, cycles, {macf::host::Mode::kSequential, 1, 64, false}, costs, {});
         if (planted == 0) {
             EXPECT_TRUE(r.opportunities.empty());  // a noiseless market has no arbitrage
         } else {

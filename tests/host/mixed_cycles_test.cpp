@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "engine_scan.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/engine/coordinator.hpp"
 #include "macf/host/io/market_gen.hpp"
@@ -39,11 +40,10 @@ std::vector<macf::host::Opportunity> scan(const macf::host::Market& m,
     cfg.mode = mode;
     cfg.batch_size = batch;
     cfg.max_workers = 3;
-    macf::host::MacfCoordinator coord(cfg);
     macf::host::ReserveCache cache;
     macf::host::CostModel costs;
     costs.native_token = m.resolve_token("WETH");
-    return coord.scan({m, g, cycles, &cache, costs, U256{}}).opportunities;
+    return macf::test::full_round(m, g, cycles, cfg, costs, U256{}, &cache).opportunities;
 }
 
 std::size_t position(const macf::host::Pool& p, std::uint32_t token) {

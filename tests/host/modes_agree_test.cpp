@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine_scan.hpp"
 #include "macf/host/engine/coordinator.hpp"
 #include "macf/host/io/market_gen.hpp"
 #include "macf/host/search/cycle_set.hpp"
@@ -24,12 +25,11 @@ Scanned scan(const macf::host::Market& m, const macf::host::TokenGraph& g,
     cfg.mode = mode;
     cfg.batch_size = batch;
     cfg.max_workers = workers;
-    macf::host::MacfCoordinator coord(cfg);
     macf::host::ReserveCache cache;
     macf::host::CostModel costs;
     costs.native_token = m.resolve_token("WETH");
     costs.flash_fee_bps = flash_bps;
-    auto r = coord.scan({m, g, cycles, &cache, costs, macf::dex::U256{}});
+    auto r = macf::test::full_round(m, g, cycles, cfg, costs, {}, &cache);
     return {std::move(r.opportunities), r.metrics};
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include "engine_scan.hpp"
 #include "macf/dex/uniswap_v2.hpp"
 #include "macf/host/engine/coordinator.hpp"
 #include "macf/host/search/cycle_set.hpp"
@@ -36,10 +37,9 @@ TEST(Opportunity, ExactAmountsAndIntegerOptimum) {
     const auto cycles = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 2);
     macf::host::CoordinatorConfig cfg;
     cfg.mode = macf::host::Mode::kSequential;
-    macf::host::MacfCoordinator coord(cfg);
     macf::host::CostModel costs;
     costs.gas_price_wei = 0;
-    const auto r = coord.scan({m, g, cycles, nullptr, costs, U256{}});
+    const auto r = macf::test::full_round(m, g, cycles, cfg, costs, U256{});
     ASSERT_EQ(r.opportunities.size(), 1U);  // only the direction buying A cheap in pool 0
     const auto& o = r.opportunities[0];
     ASSERT_EQ(o.hops.size(), 2U);
@@ -59,18 +59,18 @@ TEST(Opportunity, GasAndFlashFeeAreNettedExactly) {
                                              {0, 1, U256{1100} * kE18, U256{2000} * kE18}});
     const macf::host::TokenGraph g(m, {});
     const auto cycles = macf::host::enumerate_cycles(g, std::vector<std::uint32_t>{0}, 2);
-    macf::host::MacfCoordinator coord({macf::host::Mode::kSequential, 1, 64, false});
+    const macf::host::CoordinatorConfig cfg{macf::host::Mode::kSequential, 1, 64, false};
     macf::host::CostModel costs;
     costs.gas_price_wei = 30'000'000'000;
     costs.flash_fee_bps = 5;
-    const auto r = coord.scan({m, g, cycles, nullptr, costs, U256{}});
+    const auto r = macf::test::full_round(m, g, cycles, cfg, costs, U256{});
     ASSERT_EQ(r.opportunities.size(), 1U);
     const auto& o = r.opportunities[0];
     EXPECT_EQ(o.gas_cost, U256{(costs.base_gas + 2 * costs.v2_hop_gas) * costs.gas_price_wei});
     EXPECT_EQ(o.flash_fee, (o.input * U256{5} + U256{9999}) / U256{10000});  // rounded up
     EXPECT_EQ(o.net_profit, o.output - o.input - o.flash_fee - o.gas_cost);
     // A minimum profit above it removes it.
-    const auto none = coord.scan({m, g, cycles, nullptr, costs, o.net_profit});
+    const auto none = macf::test::full_round(m, g, cycles, cfg, costs, o.net_profit);
     EXPECT_TRUE(none.opportunities.empty());
 }
 

@@ -2,7 +2,6 @@
 #include "macf/host/search/cycle_set.hpp"
 
 #include <algorithm>
-
 #include <limits>
 #include <stdexcept>
 
@@ -149,10 +148,27 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
     return set;
 }
 
-CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
-                        std::vector<std::uint32_t>& original) {
-    // A bitmap over all cycles: marking is linear in the index entries of the changed pools,
-    // and reading it word by word yields the ids in ascending order without a sort.
+std::vector<std::uint32_t> cycle_ids_through(const CycleSet& all,
+                                             std::span<const std::uint32_t> pools) {
+    std::uint64_t entries = 0;
+    for (const auto p : pools) {
+        if (static_cast<std::size_t>(p) + 1 < all.pool_offsets.size())
+            entries += all.cycles_of_pool(p).size();
+    }
+    std::vector<std::uint32_t> ids;
+    if (entries * 32 < all.size()) {
+        // Few entries: gather, sort, deduplicate — work in proportion to the changed pools.
+        ids.reserve(entries);
+        for (const auto p : pools) {
+            if (static_cast<std::size_t>(p) + 1 >= all.pool_offsets.size()) continue;
+            const auto of_pool = all.cycles_of_pool(p);
+            ids.insert(ids.end(), of_pool.begin(), of_pool.end());
+        }
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        return ids;
+    }
+    // Many: a bitmap over all cycles, read word by word in ascending order without a sort.
     std::vector<std::uint64_t> marked((all.size() + 63) / 64, 0);
     std::uint64_t count = 0;
     for (const auto p : pools) {
@@ -164,35 +180,12 @@ CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pool
             w |= bit;
         }
     }
-    CycleSet out;
-    original.clear();
-    original.reserve(count);
-    out.offsets.reserve(count + 1);
-    out.hops.reserve(count * kMaxHops);
-    out.offsets.push_back(0);
-    for (const auto& seg : all.segments) {
-        const std::uint64_t first_original = original.size();
-        const std::uint64_t end = seg.first + seg.count;
-        for (std::uint64_t w = seg.first >> 6; w < marked.size() && (w << 6) < end; ++w) {
-            for (std::uint64_t bits = marked[w]; bits != 0; bits &= bits - 1) {
-                const std::uint64_t c =
-                    (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(bits));
-                if (c < seg.first || c >= end) continue;
-                const auto hops = all.cycle(c);
-                out.hops.insert(out.hops.end(), hops.begin(), hops.end());
-                out.offsets.push_back(out.hops.size());
-                original.push_back(static_cast<std::uint32_t>(c));
-            }
-        }
-        const std::uint64_t n = original.size() - first_original;
-        if (n == 0) continue;
-        CycleSegment s = seg;
-        s.first = first_original;
-        s.count = n;
-        out.count_by_length[seg.hops] += n;
-        out.segments.push_back(s);
+    ids.reserve(count);
+    for (std::uint64_t w = 0; w < marked.size(); ++w) {
+        for (std::uint64_t bits = marked[w]; bits != 0; bits &= bits - 1)
+            ids.push_back(static_cast<std::uint32_t>((w << 6) + __builtin_ctzll(bits)));
     }
-    return out;
+    return ids;
 }
 
 }  // namespace macf::host

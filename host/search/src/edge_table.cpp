@@ -65,7 +65,9 @@ dex::HopCoeffs fitted_coeffs(const Edge& e, const Pool& pool, const dex::U256& b
     return {a, c};
 }
 
-dex::HopCoeffs coeffs_of(const Edge& e, const Pool& pool, const PoolState& s) {
+}  // namespace
+
+dex::HopCoeffs edge_coeffs(const Edge& e, const Pool& pool, const PoolState& s) {
     switch (pool.kind) {
         case PoolKind::kUniswapV2:
             return s.valid ? v2_coeffs(e, s) : dex::HopCoeffs{0.0, 0.0};
@@ -83,14 +85,12 @@ dex::HopCoeffs coeffs_of(const Edge& e, const Pool& pool, const PoolState& s) {
     return {0.0, 0.0};
 }
 
-}  // namespace
-
 std::vector<dex::HopCoeffs> build_edge_table(const Market& market, const TokenGraph& graph,
                                              std::span<const PoolState> states) {
     std::vector<dex::HopCoeffs> table(graph.edges().size());
     for (std::size_t e = 0; e < table.size(); ++e) {
         const Edge& edge = graph.edges()[e];
-        table[e] = coeffs_of(edge, market.pools[edge.pool], states[edge.pool]);
+        table[e] = edge_coeffs(edge, market.pools[edge.pool], states[edge.pool]);
     }
     return table;
 }

@@ -101,18 +101,33 @@ U256 GasPrice::cost(std::uint64_t units) const {
     return dex::div_rounding_up(wei * num, den);
 }
 
-GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_t base) {
+std::vector<std::uint32_t> gas_price_pools(const Market& market, std::uint32_t native,
+                                           std::uint32_t base) {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t p = 0; p < market.pools.size(); ++p) {
+        const Pool& pool = market.pools[p];
+        if (!std::holds_alternative<UniswapV2State>(pool.state)) continue;
+        if ((pool.tokens[0] == native && pool.tokens[1] == base) ||
+            (pool.tokens[1] == native && pool.tokens[0] == base))
+            out.push_back(p);
+    }
+    return out;
+}
+
+GasPrice gas_price_over(const Market& market, const CostModel& costs, std::uint32_t base,
+                        std::span<const std::uint32_t> pools) {
     GasPrice price;
     price.wei_per_gas = U256{costs.gas_price_wei};
     if (base == costs.native_token || price.wei_per_gas.is_zero()) return price;
     // Price from the deepest direct pool (largest native-token reserve).
     U256 best_native;
     U256 best_base;
-    for (const Pool& p : market.pools) {
-        const auto* s = std::get_if<UniswapV2State>(&p.state);
+    for (const auto p : pools) {
+        const Pool& pool = market.pools.at(p);
+        const auto* s = std::get_if<UniswapV2State>(&pool.state);
         if (s == nullptr) continue;
-        const bool fwd = p.tokens[0] == costs.native_token && p.tokens[1] == base;
-        const bool rev = p.tokens[1] == costs.native_token && p.tokens[0] == base;
+        const bool fwd = pool.tokens[0] == costs.native_token && pool.tokens[1] == base;
+        const bool rev = pool.tokens[1] == costs.native_token && pool.tokens[0] == base;
         if (!fwd && !rev) continue;
         const U256& native = fwd ? s->reserve0 : s->reserve1;
         const U256& other = fwd ? s->reserve1 : s->reserve0;
@@ -132,6 +147,12 @@ GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_
     price.num = best_base;
     price.den = best_native;
     return price;
+}
+
+GasPrice gas_price_in(const Market& market, const CostModel& costs, std::uint32_t base) {
+    if (base == costs.native_token || costs.gas_price_wei == 0)
+        return gas_price_over(market, costs, base, {});
+    return gas_price_over(market, costs, base, gas_price_pools(market, costs.native_token, base));
 }
 
 dex::U256 gas_cost_in(const Market& market, const CostModel& costs, std::uint32_t base,

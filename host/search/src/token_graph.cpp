@@ -52,12 +52,14 @@ bool is_scorable(PoolKind kind) noexcept {
 }
 
 TokenGraph::TokenGraph(const Market& market, const GraphOptions& options)
-    : pool_count_(static_cast<std::uint32_t>(market.pools.size())) {
+    : pool_edge_offsets_(market.pools.size() + 1, 0),
+      pool_count_(static_cast<std::uint32_t>(market.pools.size())) {
     std::vector<bool> excluded(market.tokens.size(), false);
     for (const auto t : options.excluded_tokens) excluded.at(t) = true;
     std::vector<std::uint32_t> out_degree(market.tokens.size() + 1, 0);
 
     for (std::uint32_t p = 0; p < market.pools.size(); ++p) {
+        pool_edge_offsets_[p] = static_cast<std::uint32_t>(edges_.size());
         const Pool& pool = market.pools[p];
         if (!is_scorable(pool.kind)) {
             ++report_.unsupported_kind;
@@ -101,6 +103,7 @@ TokenGraph::TokenGraph(const Market& market, const GraphOptions& options)
             }
         }
     }
+    pool_edge_offsets_[market.pools.size()] = static_cast<std::uint32_t>(edges_.size());
     out_offsets_.assign(market.tokens.size() + 1, 0);
     for (std::size_t t = 0; t < market.tokens.size(); ++t) {
         out_offsets_[t + 1] = out_offsets_[t] + out_degree[t];

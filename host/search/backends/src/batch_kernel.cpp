@@ -3,6 +3,8 @@
 // for baseline x86-64 (GCC function multi-versioning picks one at load time); both compute
 // the bits of dex::score_cycle, since neither contracts to FMA and sqrt/div are IEEE-exact.
 
+#include <algorithm>
+
 #include "macf/host/search/backends/cpu_scorers.hpp"
 
 namespace macf::host {
@@ -43,6 +45,22 @@ MACF_MULTIVERSION void optimum_chunk(const double* __restrict a, const double* _
     }
 }
 
+/// Composes `n` cycles of `hops` hops laid out back to back at `ids` into a, c.
+void compose_any(const std::uint32_t* ids, std::uint64_t n, unsigned hops,
+                 const dex::HopCoeffs* edges, double* a, double* c) {
+    switch (hops) {
+        case 2:
+            compose_chunk<2>(ids, n, edges, a, c);
+            break;
+        case 3:
+            compose_chunk<3>(ids, n, edges, a, c);
+            break;
+        default:
+            compose_chunk<4>(ids, n, edges, a, c);
+            break;
+    }
+}
+
 }  // namespace
 
 void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, std::uint64_t first,
@@ -56,22 +74,35 @@ void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, st
         const std::uint64_t n = count - off < kChunk ? count - off : kChunk;
         const std::uint64_t c0 = first + off;
         const std::uint32_t* ids = cycles.hops.data() + cycles.offsets[c0];
-        switch (segment.hops) {
-            case 2:
-                compose_chunk<2>(ids, n, edges, a, c);
-                break;
-            case 3:
-                compose_chunk<3>(ids, n, edges, a, c);
-                break;
-            default:
-                compose_chunk<4>(ids, n, edges, a, c);
-                break;
-        }
+        compose_any(ids, n, segment.hops, edges, a, c);
         optimum_chunk(a, c, n, params.score, input, profit);
         for (std::uint64_t j = 0; j < n; ++j) {
             if (profit[j] > params.threshold) {
                 out.push_back({static_cast<std::uint32_t>(c0 + j), input[j], profit[j]});
             }
+        }
+    }
+}
+
+void score_listed_batch(const CycleSet& cycles, const CycleSegment& segment,
+                        std::span<const std::uint32_t> ids, const dex::HopCoeffs* edges,
+                        const SegmentParams& params, std::vector<Candidate>& out) {
+    double a[kChunk];
+    double c[kChunk];
+    double input[kChunk];
+    double profit[kChunk];
+    std::uint32_t hops[kChunk * kMaxHops];
+    const unsigned k = segment.hops;
+    for (std::size_t off = 0; off < ids.size(); off += kChunk) {
+        const std::size_t n = std::min<std::size_t>(ids.size() - off, kChunk);
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::uint32_t* src = cycles.hops.data() + cycles.offsets[ids[off + j]];
+            std::copy(src, src + k, hops + j * k);
+        }
+        compose_any(hops, n, k, edges, a, c);
+        optimum_chunk(a, c, n, params.score, input, profit);
+        for (std::size_t j = 0; j < n; ++j) {
+            if (profit[j] > params.threshold) out.push_back({ids[off + j], input[j], profit[j]});
         }
     }
 }

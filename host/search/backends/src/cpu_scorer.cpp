@@ -7,38 +7,15 @@
 namespace macf::host {
 namespace {
 
-/// Sequential: one cycle at a time through `dex::score_cycle`, the reference every other
-/// backend is compared against.
-class SequentialScorer final : public Scorer {
-  public:
-    Mode mode() const noexcept override { return Mode::kSequential; }
-
-    std::vector<Candidate> score(const ScoreJob& job, ScoreStats& stats) override {
-        std::vector<Candidate> out;
-        for (std::size_t s = 0; s < job.cycles.segments.size(); ++s) {
-            const CycleSegment& seg = job.cycles.segments[s];
-            const SegmentParams& p = job.params[s];
-            for (std::uint64_t c = seg.first; c < seg.first + seg.count; ++c) {
-                const auto hops = job.cycles.cycle(c);
-                const dex::CycleScore r = dex::score_cycle(
-                    hops.data(), static_cast<unsigned>(hops.size()), job.edges.data(), p.score);
-                if (r.net_profit > p.threshold) {
-                    out.push_back({static_cast<std::uint32_t>(c), r.input, r.net_profit});
-                }
-            }
-            stats.cycles += seg.count;
-        }
-        return out;
-    }
-};
-
-/// Splits every segment into batches of at most `batch_size` cycles: {segment, first, count}.
+/// A run of work of one segment: cycles [first, first + count) of the set, or, for a listed
+/// round, ids[first .. first + count) of the list.
 struct BatchRange {
     std::size_t segment;
     std::uint64_t first;
     std::uint64_t count;
 };
 
+/// Splits every segment into batches of at most `batch_size` cycles.
 std::vector<BatchRange> split_batches(const CycleSet& cycles, std::size_t batch_size) {
     std::vector<BatchRange> out;
     for (std::size_t s = 0; s < cycles.segments.size(); ++s) {
@@ -51,34 +28,163 @@ std::vector<BatchRange> split_batches(const CycleSet& cycles, std::size_t batch_
     return out;
 }
 
-class BatchScorer final : public Scorer {
+/// Splits an ascending id list into batches of at most `batch_size` ids of one segment.
+std::vector<BatchRange> split_listed(const CycleSet& cycles, std::span<const std::uint32_t> ids,
+                                     std::size_t batch_size) {
+    std::vector<BatchRange> out;
+    std::size_t i = 0;
+    for (std::size_t s = 0; s < cycles.segments.size() && i < ids.size(); ++s) {
+        const std::uint64_t end = cycles.segments[s].first + cycles.segments[s].count;
+        std::size_t j = i;
+        while (j < ids.size() && ids[j] < end) ++j;
+        for (std::size_t off = i; off < j; off += batch_size)
+            out.push_back({s, off, std::min<std::uint64_t>(batch_size, j - off)});
+        i = j;
+    }
+    return out;
+}
+
+/// What every CPU backend holds: the bound cycle set and its own copy of the coefficients.
+class CpuScorer : public Scorer {
+  public:
+    void bind(const CycleSet& cycles, std::span<const dex::HopCoeffs> edges) override {
+        cycles_ = &cycles;
+        edges_.assign(edges.begin(), edges.end());
+    }
+
+    void update(const PoolDeltas& deltas) override {
+        if (deltas.edges.size() != deltas.coeffs.size())
+            throw std::invalid_argument("pool deltas: edge ids and coefficients differ in count");
+        for (std::size_t i = 0; i < deltas.edges.size(); ++i) {
+            if (deltas.edges[i] >= edges_.size())
+                throw std::out_of_range("pool deltas: edge id outside the bound topology");
+            edges_[deltas.edges[i]] = deltas.coeffs[i];
+        }
+    }
+
+  protected:
+    /// The bound cycle set; throws std::logic_error before `bind`.
+    const CycleSet& cycles() const {
+        if (cycles_ == nullptr) throw std::logic_error("scoring before a topology was bound");
+        return *cycles_;
+    }
+    const dex::HopCoeffs* edges() const noexcept { return edges_.data(); }
+
+  private:
+    const CycleSet* cycles_ = nullptr;
+    std::vector<dex::HopCoeffs> edges_;
+};
+
+/// Sequential: one cycle at a time through `dex::score_cycle`, the reference every other
+/// backend is compared against.
+class SequentialScorer final : public CpuScorer {
+  public:
+    Mode mode() const noexcept override { return Mode::kSequential; }
+
+    std::vector<Candidate> score_all(std::span<const SegmentParams> params,
+                                     ScoreStats& stats) override {
+        const CycleSet& set = cycles();
+        std::vector<Candidate> out;
+        for (std::size_t s = 0; s < set.segments.size(); ++s) {
+            const CycleSegment& seg = set.segments[s];
+            for (std::uint64_t c = seg.first; c < seg.first + seg.count; ++c)
+                score_one(set, static_cast<std::uint32_t>(c), params[s], out);
+            stats.cycles += seg.count;
+        }
+        return out;
+    }
+
+    std::vector<Candidate> score_cycles(std::span<const std::uint32_t> ids,
+                                        std::span<const SegmentParams> params,
+                                        ScoreStats& stats) override {
+        const CycleSet& set = cycles();
+        std::vector<Candidate> out;
+        for (const BatchRange& b : split_listed(set, ids, ids.size() + 1)) {
+            for (std::uint64_t i = b.first; i < b.first + b.count; ++i)
+                score_one(set, ids[i], params[b.segment], out);
+        }
+        stats.cycles += ids.size();
+        return out;
+    }
+
+  private:
+    void score_one(const CycleSet& set, std::uint32_t c, const SegmentParams& p,
+                   std::vector<Candidate>& out) const {
+        const auto hops = set.cycle(c);
+        const dex::CycleScore r =
+            dex::score_cycle(hops.data(), static_cast<unsigned>(hops.size()), edges(), p.score);
+        if (r.net_profit > p.threshold) out.push_back({c, r.input, r.net_profit});
+    }
+};
+
+/// Runs `batches` of a full or listed round through the structure-of-arrays kernel.
+void run_batch(const CycleSet& set, std::span<const std::uint32_t> ids, const BatchRange& b,
+               const dex::HopCoeffs* edges, std::span<const SegmentParams> params,
+               std::vector<Candidate>& out) {
+    const CycleSegment& seg = set.segments[b.segment];
+    if (ids.empty()) {
+        score_segment_batch(set, seg, b.first, b.count, edges, params[b.segment], out);
+    } else {
+        score_listed_batch(set, seg, ids.subspan(b.first, b.count), edges, params[b.segment], out);
+    }
+}
+
+class BatchScorer final : public CpuScorer {
   public:
     explicit BatchScorer(std::size_t batch_size) : batch_size_(batch_size) {}
     Mode mode() const noexcept override { return Mode::kBatch; }
 
-    std::vector<Candidate> score(const ScoreJob& job, ScoreStats& stats) override {
+    std::vector<Candidate> score_all(std::span<const SegmentParams> params,
+                                     ScoreStats& stats) override {
+        return run(split_batches(cycles(), batch_size_), {}, params, stats);
+    }
+
+    std::vector<Candidate> score_cycles(std::span<const std::uint32_t> ids,
+                                        std::span<const SegmentParams> params,
+                                        ScoreStats& stats) override {
+        if (ids.empty()) return {};
+        return run(split_listed(cycles(), ids, batch_size_), ids, params, stats);
+    }
+
+  private:
+    std::vector<Candidate> run(const std::vector<BatchRange>& batches,
+                               std::span<const std::uint32_t> ids,
+                               std::span<const SegmentParams> params, ScoreStats& stats) const {
         std::vector<Candidate> out;
-        for (const BatchRange& b : split_batches(job.cycles, batch_size_)) {
-            score_segment_batch(job.cycles, job.cycles.segments[b.segment], b.first, b.count,
-                                job.edges.data(), job.params[b.segment], out);
+        for (const BatchRange& b : batches) {
+            run_batch(cycles(), ids, b, edges(), params, out);
             stats.cycles += b.count;
             ++stats.batches;
         }
         return out;
     }
 
-  private:
     std::size_t batch_size_;
 };
 
-class ParallelScorer final : public Scorer {
+class ParallelScorer final : public CpuScorer {
   public:
     ParallelScorer(std::size_t batch_size, ThreadPool& pool)
         : batch_size_(batch_size), pool_(pool) {}
     Mode mode() const noexcept override { return Mode::kParallel; }
 
-    std::vector<Candidate> score(const ScoreJob& job, ScoreStats& stats) override {
-        const auto batches = split_batches(job.cycles, batch_size_);
+    std::vector<Candidate> score_all(std::span<const SegmentParams> params,
+                                     ScoreStats& stats) override {
+        return run(split_batches(cycles(), batch_size_), {}, params, stats);
+    }
+
+    std::vector<Candidate> score_cycles(std::span<const std::uint32_t> ids,
+                                        std::span<const SegmentParams> params,
+                                        ScoreStats& stats) override {
+        if (ids.empty()) return {};
+        return run(split_listed(cycles(), ids, batch_size_), ids, params, stats);
+    }
+
+  private:
+    std::vector<Candidate> run(const std::vector<BatchRange>& batches,
+                               std::span<const std::uint32_t> ids,
+                               std::span<const SegmentParams> params, ScoreStats& stats) {
+        const CycleSet& set = cycles();
         // One task per group of batches: enough tasks to balance the workers, few enough that
         // queueing costs nothing next to scoring.
         const std::size_t tasks = std::min<std::size_t>(batches.size(), pool_.size() * 8);
@@ -86,11 +192,8 @@ class ParallelScorer final : public Scorer {
         pool_.parallel_for(tasks, [&](std::size_t t) {
             const std::size_t begin = batches.size() * t / tasks;
             const std::size_t end = batches.size() * (t + 1) / tasks;
-            for (std::size_t i = begin; i < end; ++i) {
-                const BatchRange& b = batches[i];
-                score_segment_batch(job.cycles, job.cycles.segments[b.segment], b.first, b.count,
-                                    job.edges.data(), job.params[b.segment], found[t]);
-            }
+            for (std::size_t i = begin; i < end; ++i)
+                run_batch(set, ids, batches[i], edges(), params, found[t]);
         });
         std::size_t total = 0;
         for (const auto& f : found) total += f.size();
@@ -98,13 +201,12 @@ class ParallelScorer final : public Scorer {
         out.reserve(total);
         for (const auto& f : found)
             out.insert(out.end(), f.begin(), f.end());  // task order = cycle order
-        stats.cycles += job.cycles.size();
+        for (const BatchRange& b : batches) stats.cycles += b.count;
         stats.batches += batches.size();
         stats.tasks += tasks;
         return out;
     }
 
-  private:
     std::size_t batch_size_;
     ThreadPool& pool_;
 };

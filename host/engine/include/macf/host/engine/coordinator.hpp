@@ -38,22 +38,6 @@ struct CoordinatorConfig {
     bool enable_cache = true;
 };
 
-/// One scan round's input. All references must outlive the call.
-struct ScanRequest {
-    const Market& market;
-    const TokenGraph& graph;
-    const CycleSet& cycles;
-    ReserveCache* cache = nullptr;  ///< used when enable_cache; filled from the market on misses
-    CostModel costs;
-    dex::U256 min_profit;  ///< wei of the base token; opportunities must exceed it
-};
-
-/// One scan round's output.
-struct ScanResult {
-    std::vector<Opportunity> opportunities;  ///< every confirmed one, best first
-    Metrics metrics;
-};
-
 /// The MACF coordinator: runs work in one of the four modes and reports the MACF metrics.
 /// Owns its thread pool; destruction (or `shutdown`) joins it.
 class MacfCoordinator {
@@ -66,8 +50,12 @@ class MacfCoordinator {
     /// The effective configuration (max_workers resolved).
     const CoordinatorConfig& config() const noexcept { return config_; }
 
-    /// Scores every cycle of the request, re-simulates the candidates exactly and ranks them.
-    [[nodiscard]] ScanResult scan(const ScanRequest& request);
+    /// The scoring backend of the configured mode; an Engine binds it to a topology and
+    /// feeds it each round. Throws std::logic_error after shutdown().
+    [[nodiscard]] Scorer& scorer();
+    /// The worker threads (the parallel modes size candidates exactly on them). Throws
+    /// std::logic_error after shutdown().
+    [[nodiscard]] ThreadPool& pool();
 
     /// Evaluates every item with `evaluator` (T → std::optional<R>) in the configured mode and
     /// returns the engaged results in input order, as the MACF guide's
@@ -88,8 +76,12 @@ class MacfCoordinator {
                           });
     }
 
-    /// The metrics of the last `scan` or `coordinate` call.
+    /// The metrics of the last scoring round or `coordinate` call.
     [[nodiscard]] Metrics metrics() const;
+    /// Completes and stores the metrics of a finished piece of work of `items` items that took
+    /// `seconds`: total time, items, hit rate, throughput when not set, speedup against the
+    /// baseline.
+    void record_metrics(Metrics& m, double seconds, std::uint64_t items);
     /// Declares the sequential mode's time per item measured in this run, so `speedup_factor`
     /// can be reported.
     void set_baseline(double sequential_seconds_per_item) noexcept;
@@ -102,8 +94,6 @@ class MacfCoordinator {
         std::mutex mutex;
         std::unordered_map<T, std::optional<R>> results;
     };
-
-    void finish_metrics(Metrics& m, double seconds, std::uint64_t items);
 
     CoordinatorConfig config_;
     std::unique_ptr<ThreadPool> pool_;
@@ -199,7 +189,7 @@ auto MacfCoordinator::coordinate(std::span<const T> items, F evaluator)
     m.opportunities_found = out.size();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    finish_metrics(m, seconds, items.size());
+    record_metrics(m, seconds, items.size());
     return out;
 }
 

@@ -6,7 +6,14 @@
 // over a topology and runs scoring rounds: all cycles, or only the cycles through the pools
 // that changed — with the fall-back to a full round when those touch too many cycles. `macf
 // scan`, `execute`, `bench`, `serve` and the Python module all go through it.
+//
+// A round, step by step: pool states read (through the reserve cache) → edge coefficients →
+// handed to the backend (all of them when the topology is bound, then only the changed pools'
+// each round) → per-segment costs → the backend scores all cycles or the listed ones →
+// candidates sized exactly (dex/ integer math) → ranked. An incremental round reads, computes
+// and hands over only what the changed pools touch.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -59,6 +66,12 @@ struct RoundSettings {
     double full_round_fraction = 0.2;
 };
 
+/// One scan round's output.
+struct ScanResult {
+    std::vector<Opportunity> opportunities;  ///< every confirmed one, best first
+    Metrics metrics;
+};
+
 /// One scoring round's result.
 struct Round {
     /// The opportunities (cycle ids of the topology's full cycle set), best first, and the
@@ -101,19 +114,43 @@ class Engine {
     [[nodiscard]] const MacfCoordinator& coordinator() const noexcept { return *coordinator_; }
 
     /// Scores every cycle against `market` (which must be the market the topology was built
-    /// from, or one with the same pools), states read through `cache` when it is not null and
-    /// the coordinator's cache is enabled. Throws std::logic_error without a topology.
+    /// from, or one with the same pools), every pool's state read again (through `cache` when
+    /// it is not null and the coordinator's cache is enabled) and handed to the backend.
+    /// Throws std::logic_error without a topology.
     [[nodiscard]] Round score_all(const Market& market, ReserveCache* cache);
 
-    /// Scores only the cycles through `changed` (pool indices; those without cycles are
-    /// ignored), or every cycle when they touch more than `full_round_fraction` of them.
+    /// Reads only the pools `changed` (indices; those outside the topology are ignored) and
+    /// scores only the cycles through them, or every cycle when they touch more than
+    /// `full_round_fraction` of them. Every pool whose state changed since the previous round
+    /// must be listed. The first round after a new topology (or after pools were added to the
+    /// market) is a score_all.
     [[nodiscard]] Round score_changed(const Market& market, std::span<const std::uint32_t> changed,
                                       ReserveCache* cache);
 
   private:
+    /// Where gas is priced for one base token: its Uniswap V2 pools with the native token.
+    struct GasSource {
+        std::uint32_t base;
+        std::vector<std::uint32_t> pools;
+    };
+
+    PoolState read_state(const Market& market, std::uint32_t pool, ReserveCache* cache) const;
+    void bind_all(const Market& market, ReserveCache* cache, Metrics& m);
+    void push_changes(const Market& market, std::span<const std::uint32_t> changed,
+                      ReserveCache* cache, Metrics& m);
+    std::vector<SegmentParams> segment_params(const Market& market,
+                                              std::vector<GasPrice>& gas_by_segment);
+    Round finish_round(const Market& market, Round round, std::vector<Candidate> candidates,
+                       const std::vector<GasPrice>& gas_by_segment, Metrics m,
+                       std::chrono::steady_clock::time_point started);
+
     std::shared_ptr<const Topology> topology_;
     std::unique_ptr<MacfCoordinator> coordinator_;
     RoundSettings settings_;
+    std::vector<PoolState> states_;       // by pool, as handed to the backend last
+    bool bound_ = false;                  // the backend holds this topology and states_'s edges
+    std::vector<GasSource> gas_sources_;  // by base token of the topology
+    std::uint32_t gas_native_ = 0;        // the native token gas_sources_ were found for
 };
 
 }  // namespace macf::host

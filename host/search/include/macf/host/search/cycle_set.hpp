@@ -61,10 +61,11 @@ using ProgressFn = std::function<void(double)>;
                                         std::span<const std::uint32_t> base_tokens,
                                         unsigned max_hops, const ProgressFn& progress = {});
 
-/// The cycles of `all` that use at least one of `pools` (pool indices), as a set of their own
-/// in the same segment order, without a pool index (scoring does not need one);
-/// `original[i]` is the id in `all` of its cycle i. This is what an incremental round scores.
-[[nodiscard]] CycleSet cycles_through(const CycleSet& all, std::span<const std::uint32_t> pools,
-                                      std::vector<std::uint32_t>& original);
+/// The ids of the cycles of `all` that use at least one of `pools` (pool indices; those
+/// outside the index are ignored), ascending, each once. The work grows with the index entries
+/// of those pools (a sort) until they reach 1/32 of all cycles (then a bitmap over all cycles).
+/// What an incremental round scores.
+[[nodiscard]] std::vector<std::uint32_t> cycle_ids_through(const CycleSet& all,
+                                                           std::span<const std::uint32_t> pools);
 
 }  // namespace macf::host

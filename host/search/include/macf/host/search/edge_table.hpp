@@ -25,4 +25,9 @@ namespace macf::host {
                                                            const TokenGraph& graph,
                                                            std::span<const PoolState> states);
 
+/// The coefficients of one edge, by the rules of build_edge_table: `pool` is the edge's pool
+/// and `state` its record (read for V2 and V3).
+[[nodiscard]] dex::HopCoeffs edge_coeffs(const Edge& edge, const Pool& pool,
+                                         const PoolState& state);
+
 }  // namespace macf::host

@@ -49,6 +49,17 @@ struct GasPrice {
 [[nodiscard]] GasPrice gas_price_in(const Market& market, const CostModel& costs,
                                     std::uint32_t base);
 
+/// The Uniswap V2 pools of `market` that pair `base` with `native`: the only pools
+/// gas_price_in reads. An engine finds them once per topology.
+[[nodiscard]] std::vector<std::uint32_t> gas_price_pools(const Market& market, std::uint32_t native,
+                                                         std::uint32_t base);
+
+/// gas_price_in reading only `pools` (from gas_price_pools; other pools are skipped): the
+/// deepest of them by native-token reserve, at its current reserves. Throws MarketError as
+/// gas_price_in does.
+[[nodiscard]] GasPrice gas_price_over(const Market& market, const CostModel& costs,
+                                      std::uint32_t base, std::span<const std::uint32_t> pools);
+
 /// Gas cost of a cycle of `hops` Uniswap V2 hops starting at `base`, in wei of `base`
 /// (gas_price_in(...).cost(base_gas + hops · v2_hop_gas)).
 [[nodiscard]] dex::U256 gas_cost_in(const Market& market, const CostModel& costs,

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+// The scoring backend seam (ggml's backend idea): a backend is handed the cycle set and every
+// edge's coefficients once per topology, then each round only what the changed pools changed,
+// and scores every cycle or only a list of them. It owns its copy of the data, so a GPU backend
+// keeps cycles and coefficients resident and takes deltas.
+
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -8,6 +13,7 @@
 #include <vector>
 
 #include "macf/dex/cycle_score.hpp"
+#include "macf/host/model/pool_state.hpp"
 #include "macf/host/search/cycle_set.hpp"
 #include "macf/host/search/mode.hpp"
 #include "macf/host/search/thread_pool.hpp"
@@ -27,11 +33,13 @@ struct SegmentParams {
     double threshold;        ///< keep cycles whose approximate net profit is above this
 };
 
-/// One scoring round's input: every cycle, the edge coefficients, per-segment parameters.
-struct ScoreJob {
-    const CycleSet& cycles;
-    std::span<const dex::HopCoeffs> edges;  ///< by edge id
-    std::span<const SegmentParams> params;  ///< by segment index of `cycles.segments`
+/// What changed in one round: the pools whose state changed, their fixed-size records, and
+/// the new coefficients of their edges. Spans are valid for the call only.
+struct PoolDeltas {
+    std::span<const std::uint32_t> pools;    ///< pool indices, ascending, each once
+    std::span<const PoolState> states;       ///< their records (V2/V3; others `valid == false`)
+    std::span<const std::uint32_t> edges;    ///< edge ids of those pools
+    std::span<const dex::HopCoeffs> coeffs;  ///< the edges' new coefficients, same order
 };
 
 /// Work counters of one scoring round.
@@ -41,15 +49,25 @@ struct ScoreStats {
     std::uint64_t tasks = 0;    ///< tasks run on the thread pool (0 unless parallel)
 };
 
-/// A scoring backend (ggml's backend idea): scores every cycle of a job and returns the
-/// candidates in ascending cycle order. Every backend returns exactly the same candidates.
+/// A scoring backend. Every backend returns exactly the same candidates, in ascending cycle
+/// order, for the same data.
 class Scorer {
   public:
     virtual ~Scorer() = default;
     /// The mode it implements.
-    virtual Mode mode() const noexcept = 0;
-    /// Scores `job`; adds to `stats`.
-    virtual std::vector<Candidate> score(const ScoreJob& job, ScoreStats& stats) = 0;
+    [[nodiscard]] virtual Mode mode() const noexcept = 0;
+    /// Takes the cycles of a new topology and the coefficients of every edge (indexed by edge
+    /// id), replacing whatever it held. `cycles` must outlive the binding (the topology owns it).
+    virtual void bind(const CycleSet& cycles, std::span<const dex::HopCoeffs> edges) = 0;
+    /// Applies one round's changes (after `bind`).
+    virtual void update(const PoolDeltas& deltas) = 0;
+    /// Scores every cycle with `params` (by segment index); adds to `stats`.
+    [[nodiscard]] virtual std::vector<Candidate> score_all(std::span<const SegmentParams> params,
+                                                           ScoreStats& stats) = 0;
+    /// Scores only the cycles `ids` (ascending, each once); adds to `stats`.
+    [[nodiscard]] virtual std::vector<Candidate> score_cycles(std::span<const std::uint32_t> ids,
+                                                              std::span<const SegmentParams> params,
+                                                              ScoreStats& stats) = 0;
 };
 
 }  // namespace macf::host

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "macf/host/model/market.hpp"
@@ -54,6 +55,13 @@ class TokenGraph {
     const std::uint32_t* out_end(std::uint32_t token) const noexcept {
         return out_edges_.data() + out_offsets_[token + 1];
     }
+    /// The edge ids of pool `p`: [first, last), empty for a pool left out of the graph or
+    /// outside it.
+    [[nodiscard]] std::pair<std::uint32_t, std::uint32_t> pool_edges(
+        std::uint32_t p) const noexcept {
+        if (p >= pool_count_) return {0, 0};
+        return {pool_edge_offsets_[p], pool_edge_offsets_[p + 1]};
+    }
     /// Number of tokens (the market's).
     std::uint32_t token_count() const noexcept {
         return static_cast<std::uint32_t>(out_offsets_.size() - 1);
@@ -67,6 +75,7 @@ class TokenGraph {
     std::vector<Edge> edges_;
     std::vector<std::uint32_t> out_offsets_;
     std::vector<std::uint32_t> out_edges_;
+    std::vector<std::uint32_t> pool_edge_offsets_;  // pool → its first edge, pool_count_ + 1
     std::uint32_t pool_count_ = 0;
     GraphReport report_;
 };

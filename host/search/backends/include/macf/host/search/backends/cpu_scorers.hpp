@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "macf/host/search/cycle_set.hpp"
@@ -16,8 +17,10 @@
 namespace macf::host {
 
 /// The CPU backend of `mode` (sequential, batch or parallel). `pool` is used by parallel
-/// mode and must outlive the scorer; `batch_size` ≥ 1 cycles per batch.
-std::unique_ptr<Scorer> make_cpu_scorer(Mode mode, std::size_t batch_size, ThreadPool* pool);
+/// mode and must outlive the scorer; `batch_size` ≥ 1 cycles per batch. Throws
+/// std::invalid_argument for a zero batch size or a parallel mode without a pool.
+[[nodiscard]] std::unique_ptr<Scorer> make_cpu_scorer(Mode mode, std::size_t batch_size,
+                                                      ThreadPool* pool);
 
 /// Scores cycles [first, first + count) of one segment with the structure-of-arrays kernel,
 /// appending candidates in cycle order. Any `count`; the kernel works in L1-sized chunks.
@@ -25,5 +28,11 @@ std::unique_ptr<Scorer> make_cpu_scorer(Mode mode, std::size_t batch_size, Threa
 void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, std::uint64_t first,
                          std::uint64_t count, const dex::HopCoeffs* edges,
                          const SegmentParams& params, std::vector<Candidate>& out);
+
+/// Scores the cycles `ids` (ascending, all of `segment`) with the same kernel, gathering their
+/// hops chunk by chunk; appends candidates in id order. The incremental rounds' kernel.
+void score_listed_batch(const CycleSet& cycles, const CycleSegment& segment,
+                        std::span<const std::uint32_t> ids, const dex::HopCoeffs* edges,
+                        const SegmentParams& params, std::vector<Candidate>& out);
 
 }  // namespace macf::host
