@@ -83,9 +83,15 @@ std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
     }
     std::vector<Address> unknown;
     std::vector<std::uint32_t> pools;
-    JournalEntry base{to, {}, {}, 0, 0};
-    BlockReport discovered;
-    for (const auto& log : created) apply_log(log, base, discovered);
+    for (const auto& log : created) {
+        try {
+            if (auto c = decode_creation(log)) add_pool(std::move(*c), unknown);
+        } catch (const chain::AbiError& e) {
+            throw SyncError("pool discovery, block " + std::to_string(log.block_number) + ", log " +
+                            std::to_string(log.log_index) + " of " + log.address.to_hex() + ": " +
+                            e.what());
+        }
+    }
     for (std::uint32_t p = 0; p < market_.pools.size(); ++p) pools.push_back(p);
     for (const auto& t : market_.tokens) unknown.push_back(t.address);
     fetch_tokens(unknown, to);
@@ -224,26 +230,16 @@ std::vector<std::uint32_t> ChainSync::take_dirty() {
 }
 std::size_t ChainSync::publish(ReserveCache& cache, std::vector<std::uint32_t>* changed) {
     std::size_t written = 0;
-    std::vector<bool> done(market_.pools.size(), false);
-    // Only V2/V3 pools have a fixed-size record; Curve and Balancer pools are read from the
-    // market by the scorer.
-    const auto has_record = [&](std::uint32_t p) {
-        const PoolKind kind = market_.pools[p].kind;
-        return kind == PoolKind::kUniswapV2 || kind == PoolKind::kUniswapV3;
-    };
     const auto dirty = take_dirty();
-    if (changed != nullptr) *changed = dirty;
     for (const auto p : dirty) {
-        if (!has_record(p)) continue;
-        cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));
-        done[p] = true;
+        const Pool& pool = market_.pools[p];
+        // Only V2/V3 pools have a fixed-size record; the engine reads Curve and Balancer pools
+        // from the market.
+        if (pool.kind != PoolKind::kUniswapV2 && pool.kind != PoolKind::kUniswapV3) continue;
+        cache.set(pool.address, pool_state_of(pool));
         ++written;
     }
-    for (std::uint32_t p = 0; p < market_.pools.size(); ++p) {
-        if (done[p] || !has_record(p) || cache.get(market_.pools[p].address)) continue;
-        cache.set(market_.pools[p].address, pool_state_of(market_.pools[p]));  // expired
-        ++written;
-    }
+    if (changed != nullptr) *changed = dirty;
     return written;
 }
 std::uint64_t ChainSync::refetch(const std::vector<std::uint32_t>& pools) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "macf/chain/dex_events.hpp"
@@ -22,6 +23,7 @@
 #include "macf/chain/rpc_client.hpp"
 #include "macf/host/model/market.hpp"
 #include "macf/host/state/reserve_cache.hpp"
+#include "macf/host/sync/pool_update.hpp"
 
 namespace macf::host {
 
@@ -97,10 +99,12 @@ class ChainSync {
     /// Pools changed since the last call (indices into market().pools), each once.
     std::vector<std::uint32_t> take_dirty();
     /// Publishes the V2/V3 pools changed since the last call to `cache` (their records, which
-    /// marks them dirty for the next scoring round) and re-publishes records the cache let
-    /// expire; no RPC. Curve and Balancer pools have no record (the scorer reads them from the
-    /// market). Returns the number of records written. `changed`, when given, receives the
-    /// pools changed since the last call (all kinds; what take_dirty() would have returned).
+    /// marks them dirty for the next scoring round); no RPC, no cache read, work in proportion
+    /// to the changed pools. Records the cache lets expire are read again from the market by
+    /// the engine on its next full round. Curve and Balancer pools have no record (the engine
+    /// reads them from the market). Returns the number of records written. `changed`, when
+    /// given, receives the pools changed since the last call (all kinds; what take_dirty()
+    /// would have returned).
     std::size_t publish(ReserveCache& cache, std::vector<std::uint32_t>* changed = nullptr);
     /// Reads `pools` (indices) again from the chain at the synced block, in batches: for pools
     /// explicitly invalidated. Returns the eth_calls made. Throws SyncError, state unchanged.
@@ -123,6 +127,17 @@ class ChainSync {
         std::size_t pools_before;  // pools created in the block are dropped on rollback
         std::size_t tokens_before;
     };
+    struct PoolCreation {  // a factory's creation event, decoded; tokens not resolved yet
+        Pool pool;
+        Address token0;
+        Address token1;
+    };
+    struct DecodedBlock {  // a block's logs decoded, nothing applied
+        std::vector<std::variant<PoolCreation, PoolUpdate>> changes;  // in log order
+        std::vector<Address> new_tokens;    // of created pools, unknown so far, sorted
+        std::vector<std::uint32_t> reread;  // watched pools with an event in the block
+        std::size_t watched_logs = 0;       // their logs
+    };
 
     /// Reads the balances (and A, fees) of watched pools `pools` at `block`; the new states, in
     /// order. Applies nothing.
@@ -139,7 +154,16 @@ class ChainSync {
     chain::BlockHeader header(std::uint64_t number);
     void apply_block(const chain::BlockHeader& h, const std::vector<chain::LogEntry>& logs,
                      BlockReport& report);
-    void apply_log(const chain::LogEntry& log, JournalEntry& entry, BlockReport& report);
+    std::optional<PoolCreation> decode_creation(const chain::LogEntry& log) const;
+    DecodedBlock decode_block(const chain::BlockHeader& h,
+                              const std::vector<chain::LogEntry>& logs) const;
+    std::vector<Token> read_new_tokens(const std::vector<Address>& tokens, std::uint64_t block);
+    void commit_block(const chain::BlockHeader& h, DecodedBlock& block,
+                      const std::vector<Token>& tokens,
+                      std::vector<decltype(Pool::state)> reread_states, BlockReport& report);
+    void add_pool(PoolCreation creation, std::vector<Address>& unknown);
+    void apply_update(const PoolUpdate& update, JournalEntry& entry);
+    void apply_liquidity(std::uint32_t pool, const V3LiquidityUpdate& update);
     void touch(std::uint32_t pool, JournalEntry& entry);
     void rebuild_ticks(std::uint32_t pool);
     unsigned roll_back_to_common_ancestor();
