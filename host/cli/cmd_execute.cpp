@@ -133,19 +133,8 @@ std::string route_text(const host::Market& m, const host::Opportunity& o) {
     return s;
 }
 
-void run_execute(const ExecuteOptions& o) {
-    auto key = load_key(o.sender.key);
-    const auto executor_address = chain::Address::parse_or_throw(o.executor, "--executor");
-    const auto weth = chain::Address::parse_or_throw(o.weth, "--weth");
-    const auto base = o.base.empty() ? weth : chain::Address::parse_or_throw(o.base, "--base");
-    const auto mode = host::parse_mode(o.mode);
-    if (!mode) throw std::runtime_error("--mode '" + o.mode + "': unknown");
-    auto rpc = connect(o.sender.endpoint);
-    const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
-
-    // The executor must exist and be ours.
-    chain::check_executor(*rpc, executor_address, key.address(), chain_id);
-
+/// The follower's settings from the command's factories.
+host::SyncConfig sync_config_of(const ExecuteOptions& o, std::uint64_t chain_id) {
     host::SyncConfig config;
     for (const auto& s : o.v2_factories)
         config.factories.push_back(parse_factory(s, host::PoolKind::kUniswapV2));
@@ -154,16 +143,14 @@ void run_execute(const ExecuteOptions& o) {
     if (config.factories.empty()) throw std::runtime_error("give --v2-factory or --v3-factory");
     config.from_block = o.from_block;
     config.chain_id = chain_id;
-    host::ChainSync sync(*rpc, config);
-    sync.bootstrap();
-    const host::Market& m = sync.market();
-    const auto base_index = m.find_token(base);
-    const auto weth_index = m.find_token(weth);
-    if (!base_index || !weth_index)
-        throw std::runtime_error("the base token and --weth must each be in a discovered pool");
+    return config;
+}
 
+/// The execution stack's settings: sender, executor, risk limits, relay and webhook.
+host::ExecutionSettings execution_settings_of(const ExecuteOptions& o, std::uint64_t chain_id,
+                                              const chain::Address& executor) {
     host::ExecutionSettings settings = sender_settings(o.sender, chain_id);
-    settings.executor = executor_address;
+    settings.executor = executor;
     settings.limits.max_trade_wei = parse_wei(o.max_trade, "--max-trade");
     settings.limits.daily_cap_wei = parse_wei(o.daily_cap, "--daily-cap");
     settings.limits.max_in_flight = o.max_in_flight;
@@ -174,34 +161,34 @@ void run_execute(const ExecuteOptions& o) {
     settings.trade.dry_run = o.dry_run;
     settings.relay = o.relay;
     settings.webhook = o.webhook;
-    host::ExecutionStack stack(*rpc, std::move(key), settings);
-    const auto fees = stack.client().fees();
-    host::CostModel costs;
-    costs.native_token = *weth_index;
-    const U256 gas_price = fees.base_fee + fees.max_priority_fee_per_gas;
-    costs.gas_price_wei = gas_price.fits_bits(64) ? gas_price.w[0] : ~0ULL;
+    return settings;
+}
+
+/// One full round over the cycles of `base`, gas at the node's current price.
+host::ScanResult find_opportunities(const ExecuteOptions& o, const host::Market& m, host::Mode mode,
+                                    std::uint32_t base, host::CostModel& costs) {
     host::TopologySettings ts;
-    ts.base_tokens = {*base_index};
+    ts.base_tokens = {base};
     ts.max_hops = o.max_hops;
     host::CoordinatorConfig cc;
-    cc.mode = *mode;
+    cc.mode = mode;
     host::Engine engine(host::build_topology(m, ts), cc, {costs, U256{}});
-    const auto result = engine.score_all(m, nullptr).scan;
+    auto result = engine.score_all(m, nullptr).scan;
     spdlog::info("{} cycles from {} scored in {} mode: {} opportunities",
-                 engine.topology().cycles.size(), m.tokens[*base_index].symbol,
-                 host::mode_name(*mode), result.opportunities.size());
+                 engine.topology().cycles.size(), m.tokens[base].symbol, host::mode_name(mode),
+                 result.opportunities.size());
+    return result;
+}
 
-    std::vector<chain::FlashSource> sources;
-    for (const auto& spec : o.flash_sources)
-        sources.push_back(chain::read_flash_source(*rpc, spec, base));
-    if (sources.empty()) throw std::runtime_error("give at least one --flash-source");
-
+/// Executes the best `o.top` opportunities one after the other, a line each; true when one
+/// reverted or could not be sent.
+bool execute_top(const ExecuteOptions& o, host::ExecutionStack& stack, const host::Market& m,
+                 const std::vector<host::Opportunity>& opportunities,
+                 const std::vector<chain::FlashSource>& sources, const host::GasPrice& gas) {
     const chain::RawSender relay_sender = stack.relay_sender();
-    const auto gas = host::gas_price_in(m, costs, *base_index);
-
     bool failed = false;
     unsigned tried = 0;
-    for (const auto& opp : result.opportunities) {
+    for (const auto& opp : opportunities) {
         if (tried == o.top) break;
         ++tried;
         const auto out = stack.executor().execute(m, opp, sources, gas, relay_sender);
@@ -217,6 +204,46 @@ void run_execute(const ExecuteOptions& o) {
                  out.status == host::TradeStatus::kSendFailed;
     }
     if (tried == 0) std::cout << "no opportunity\n";
+    return failed;
+}
+
+void run_execute(const ExecuteOptions& o) {
+    auto key = load_key(o.sender.key);
+    const auto executor_address = chain::Address::parse_or_throw(o.executor, "--executor");
+    const auto weth = chain::Address::parse_or_throw(o.weth, "--weth");
+    const auto base = o.base.empty() ? weth : chain::Address::parse_or_throw(o.base, "--base");
+    const auto mode = host::parse_mode(o.mode);
+    if (!mode) throw std::runtime_error("--mode '" + o.mode + "': unknown");
+    auto rpc = connect(o.sender.endpoint);
+    const std::uint64_t chain_id = chain::parse_quantity_u64(rpc->call("eth_chainId").text);
+
+    // The executor must exist and be ours.
+    chain::check_executor(*rpc, executor_address, key.address(), chain_id);
+
+    host::ChainSync sync(*rpc, sync_config_of(o, chain_id));
+    sync.bootstrap();
+    const host::Market& m = sync.market();
+    const auto base_index = m.find_token(base);
+    const auto weth_index = m.find_token(weth);
+    if (!base_index || !weth_index)
+        throw std::runtime_error("the base token and --weth must each be in a discovered pool");
+
+    host::ExecutionStack stack(*rpc, std::move(key),
+                               execution_settings_of(o, chain_id, executor_address));
+    const auto fees = stack.client().fees();
+    host::CostModel costs;
+    costs.native_token = *weth_index;
+    const U256 gas_price = fees.base_fee + fees.max_priority_fee_per_gas;
+    costs.gas_price_wei = gas_price.fits_bits(64) ? gas_price.w[0] : ~0ULL;
+    const auto result = find_opportunities(o, m, *mode, *base_index, costs);
+
+    std::vector<chain::FlashSource> sources;
+    for (const auto& spec : o.flash_sources)
+        sources.push_back(chain::read_flash_source(*rpc, spec, base));
+    if (sources.empty()) throw std::runtime_error("give at least one --flash-source");
+
+    const bool failed = execute_top(o, stack, m, result.opportunities, sources,
+                                    host::gas_price_in(m, costs, *base_index));
     if (!stack.flush_alerts(std::chrono::seconds(30))) spdlog::warn("alerts still queued at exit");
     if (failed) requested_exit_code() = kExitError;
 }

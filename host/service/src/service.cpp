@@ -135,29 +135,37 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
     const auto started = Clock::now();
     std::shared_lock market_lock(market_mutex_);
     const Market& m = e.sync->market();
-    U256 min_profit;
     {
         std::lock_guard lock(state_mutex_);
-        min_profit = min_profit_;
+        e.engine->settings().min_profit = min_profit_;
     }
-    e.engine->settings().min_profit = min_profit;
     ReserveCache* cache = config_.engine.enable_cache ? e.cache.get() : nullptr;
     const Round round =
         full ? e.engine->score_all(m, cache) : e.engine->score_changed(m, dirty, cache);
-    full = round.full;
-    const ScanResult& result = round.scan;
+    const std::vector<Opportunity> top = publish_round(m, round, block);
+    record_round_metrics(round.scan.metrics, top.size(), block_seconds, seconds_since(started));
+    spdlog::info(
+        "block {}: {} {} cycles scored ({} pools changed), {} opportunities found, {} "
+        "published, {:.2f} ms",
+        block, round.full ? "all" : "incremental:", round.cycles_scored, dirty.size(),
+        round.scan.opportunities.size(), top.size(),
+        1e3 * (block_seconds + seconds_since(started)));
+    if (!top.empty()) queue_best(m, top.front());
+}
 
+std::vector<Opportunity> Service::publish_round(const Market& m, const Round& round,
+                                                std::uint64_t block) {
     // The cycles scored lose their old entry; what was found replaces it.
     std::vector<Opportunity> top;
     std::string json;
     {
         std::lock_guard lock(state_mutex_);
-        if (full) {
+        if (round.full) {
             current_.clear();
         } else {
             for (const auto c : round.scored) current_.erase(c);
         }
-        for (const auto& o : result.opportunities) current_[o.cycle] = o;
+        for (const auto& o : round.scan.opportunities) current_[o.cycle] = o;
         for (const auto& [c, o] : current_) top.push_back(o);
         std::sort(top.begin(), top.end(), ranks_before);
         if (top.size() > config_.engine.top_k) top.resize(config_.engine.top_k);
@@ -171,8 +179,11 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
         published_block_ = block;
     }
     if (api_) api_->broadcast(json);
+    return top;
+}
 
-    const auto& x = result.metrics;
+void Service::record_round_metrics(const Metrics& x, std::size_t published, double block_seconds,
+                                   double round_seconds) {
     metrics_.counter("macf_opportunities_processed_total", "Cycles scored (MACF metric)")
         .add(static_cast<double>(x.opportunities_processed));
     metrics_.counter("macf_batch_count_total", "Batches run (MACF metric)")
@@ -183,19 +194,17 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
         .add(static_cast<double>(x.cache_hits));
     metrics_.counter("macf_cache_misses_total", "Reserve cache misses")
         .add(static_cast<double>(x.cache_misses));
-    const auto stats = e.cache->stats();
+    const auto stats = runtime_->cache->stats();
     metrics_
         .gauge("macf_cache_hit_rate", "Reserve cache hit rate since start, percent (MACF metric)")
-        .set(stats.hits + stats.misses == 0 ? 0
-                                            : 100.0 * static_cast<double>(stats.hits) /
-                                                  static_cast<double>(stats.hits + stats.misses));
+        .set(stats.hit_rate());
     metrics_.gauge("macf_cycles_per_second", "Cycles scored per second in the last round")
         .set(x.cycles_per_second);
     metrics_
         .counter("macf_opportunities_found_total", "Opportunities confirmed by exact re-simulation")
         .add(static_cast<double>(x.opportunities_found));
     metrics_.gauge("macf_opportunities_current", "Opportunities published for the last block")
-        .set(static_cast<double>(top.size()));
+        .set(static_cast<double>(published));
     metrics_.histogram("macf_total_time_seconds", "A scoring round's total time (MACF metric)")
         .observe(x.total_time);
     const char* stage = "macf_stage_seconds";
@@ -205,30 +214,24 @@ void Service::score_round(const std::vector<std::uint32_t>& dirty, bool full, st
     metrics_.histogram(stage, stage_help, "stage=\"resimulate\"").observe(x.stages.resimulate);
     metrics_.histogram(stage, stage_help, "stage=\"select\"").observe(x.stages.select);
     metrics_.histogram(stage, stage_help, "stage=\"load_states\"").observe(x.stages.load_states);
-    metrics_.histogram(stage, stage_help, "stage=\"round\"").observe(seconds_since(started));
+    metrics_.histogram(stage, stage_help, "stage=\"round\"").observe(round_seconds);
     metrics_
         .histogram("macf_block_to_publish_seconds",
                    "From starting to apply a block to its opportunities published")
-        .observe(block_seconds + seconds_since(started));
-    spdlog::info(
-        "block {}: {} {} cycles scored ({} pools changed), {} opportunities found, {} "
-        "published, {:.2f} ms",
-        block, full ? "all" : "incremental:", round.cycles_scored, dirty.size(),
-        result.opportunities.size(), top.size(), 1e3 * (block_seconds + seconds_since(started)));
+        .observe(block_seconds + round_seconds);
+}
 
+void Service::queue_best(const Market& m, const Opportunity& best) {
     // The best one goes to the executor (the worker drops any older one it has not taken).
     // The market is copied for the worker only when the best opportunity is a new one (another
     // cycle or another input), not on every block.
-    if (config_.execution.enabled && !paused_.load() && !top.empty()) {
-        const Opportunity& best = top.front();
-        std::lock_guard lock(work_mutex_);
-        if (!last_queued_ || last_queued_->first != best.cycle ||
-            last_queued_->second != best.input) {
-            next_trade_ = best;
-            e.trade_market = m;
-            last_queued_ = std::make_pair(best.cycle, best.input);
-            work_ready_.notify_one();
-        }
+    if (!config_.execution.enabled || paused_.load()) return;
+    std::lock_guard lock(work_mutex_);
+    if (!last_queued_ || last_queued_->first != best.cycle || last_queued_->second != best.input) {
+        next_trade_ = best;
+        runtime_->trade_market = m;
+        last_queued_ = std::make_pair(best.cycle, best.input);
+        work_ready_.notify_one();
     }
 }
 

@@ -45,6 +45,12 @@ void ChainSync::fetch_tokens(const std::vector<Address>& tokens, std::uint64_t b
 }
 void ChainSync::fetch_pool_states(const std::vector<std::uint32_t>& pools, std::uint64_t block,
                                   const SyncProgress& progress) {
+    const auto v3_live = read_pool_slots(pools, block);
+    const auto ticks = read_tick_bitmaps(v3_live, block, progress);
+    read_ticks(v3_live, ticks, block);
+}
+std::vector<std::uint32_t> ChainSync::read_pool_slots(const std::vector<std::uint32_t>& pools,
+                                                      std::uint64_t block) {
     // Slot 0 of every pool: V2 reserves; V3 slot0 and liquidity.
     std::vector<chain::RpcCall> calls;
     for (const auto p : pools) {
@@ -84,8 +90,12 @@ void ChainSync::fetch_pool_states(const std::vector<std::uint32_t>& pools, std::
             if (!s.sqrt_price_x96.is_zero()) v3_live.push_back(p);
         }
     }
-    // V3: every tick-bitmap word, then every initialized tick.
-    calls.clear();
+    return v3_live;
+}
+std::vector<std::pair<std::uint32_t, std::int32_t>> ChainSync::read_tick_bitmaps(
+    const std::vector<std::uint32_t>& v3_live, std::uint64_t block, const SyncProgress& progress) {
+    // Every tick-bitmap word of the initialized V3 pools.
+    std::vector<chain::RpcCall> calls;
     std::vector<std::pair<std::uint32_t, std::int32_t>> words;
     for (const auto p : v3_live) {
         const auto& s = std::get<UniswapV3State>(market_.pools[p].state);
@@ -101,11 +111,10 @@ void ChainSync::fetch_pool_states(const std::vector<std::uint32_t>& pools, std::
         }
     }
     if (progress) progress("tick-bitmap words", 0, calls.size());
-    results = rpc_.batch(calls);
+    const auto results = rpc_.batch(calls);
     eth_calls_ += calls.size();
     if (progress) progress("tick-bitmap words", calls.size(), calls.size());
-    calls.clear();
-    std::vector<std::pair<std::uint32_t, std::int32_t>> ticks;
+    std::vector<std::pair<std::uint32_t, std::int32_t>> ticks;  // (pool, initialized tick)
     for (std::size_t i = 0; i < words.size(); ++i) {
         const auto [p, w] = words[i];
         const auto data = result_bytes(results[i], "tickBitmap");
@@ -113,16 +122,24 @@ void ChainSync::fetch_pool_states(const std::vector<std::uint32_t>& pools, std::
         const auto spacing = std::get<UniswapV3State>(market_.pools[p].state).tick_spacing;
         for (unsigned b = 0; b < 256; ++b) {
             if (((bits >> b).w[0] & 1U) == 0) continue;
-            const std::int32_t t = (w * 256 + static_cast<std::int32_t>(b)) * spacing;
-            const Word arg = chain::word_of(dex::I256{t});
-            calls.push_back(
-                {"eth_call",
-                 eth_call_params(market_.pools[p].address,
-                                 chain::encode_call("ticks(int24)", std::span(&arg, 1)), block)});
-            ticks.emplace_back(p, t);
+            ticks.emplace_back(p, (w * 256 + static_cast<std::int32_t>(b)) * spacing);
         }
     }
-    results = rpc_.batch(calls);
+    return ticks;
+}
+void ChainSync::read_ticks(const std::vector<std::uint32_t>& v3_live,
+                           const std::vector<std::pair<std::uint32_t, std::int32_t>>& ticks,
+                           std::uint64_t block) {
+    // liquidityGross and liquidityNet of every initialized tick.
+    std::vector<chain::RpcCall> calls;
+    for (const auto& [p, t] : ticks) {
+        const Word arg = chain::word_of(dex::I256{t});
+        calls.push_back(
+            {"eth_call",
+             eth_call_params(market_.pools[p].address,
+                             chain::encode_call("ticks(int24)", std::span(&arg, 1)), block)});
+    }
+    const auto results = rpc_.batch(calls);
     eth_calls_ += calls.size();
     for (const auto p : v3_live) {
         gross_[p].clear();

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "macf/host/engine/engine.hpp"
 #include "macf/host/search/opportunity.hpp"
 #include "macf/host/service/api_server.hpp"
 #include "macf/host/service/prometheus.hpp"
@@ -64,8 +65,16 @@ class Service : public ApiBackend {
     bool follow_blocks(std::uint64_t head, std::vector<BlockReport>& reports,
                        std::vector<std::uint32_t>& dirty);
     void record_follow(std::uint64_t head, const std::vector<BlockReport>& reports);
+    /// One scoring round of the block's changed pools (or all), published and queued.
     void score_round(const std::vector<std::uint32_t>& dirty, bool full, std::uint64_t block,
                      double block_seconds);
+    /// The round's opportunities merged into the current ones, the top published; returns it.
+    std::vector<Opportunity> publish_round(const Market& m, const Round& round,
+                                           std::uint64_t block);
+    void record_round_metrics(const Metrics& x, std::size_t published, double block_seconds,
+                              double round_seconds);
+    /// Hands `best` to the execution worker when it is new and execution is on.
+    void queue_best(const Market& m, const Opportunity& best);
     void wait_for_next_block(const std::atomic<bool>& stop);  ///< newHeads or the poll interval
     void shut_down();  ///< the trade in flight followed to its end, alerts flushed, API closed
     void execution_worker(const std::atomic<bool>& stop);

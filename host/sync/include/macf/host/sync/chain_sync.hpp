@@ -151,6 +151,16 @@ class ChainSync {
     void fetch_tokens(const std::vector<Address>& tokens, std::uint64_t block);
     void fetch_pool_states(const std::vector<std::uint32_t>& pools, std::uint64_t block,
                            const SyncProgress& progress);
+    // fetch_pool_states's steps: slots (returns the initialized V3 pools), bitmaps (returns
+    // their initialized ticks), ticks (gross and net of each).
+    std::vector<std::uint32_t> read_pool_slots(const std::vector<std::uint32_t>& pools,
+                                               std::uint64_t block);
+    std::vector<std::pair<std::uint32_t, std::int32_t>> read_tick_bitmaps(
+        const std::vector<std::uint32_t>& v3_live, std::uint64_t block,
+        const SyncProgress& progress);
+    void read_ticks(const std::vector<std::uint32_t>& v3_live,
+                    const std::vector<std::pair<std::uint32_t, std::int32_t>>& ticks,
+                    std::uint64_t block);
     chain::BlockHeader header(std::uint64_t number);
     void apply_block(const chain::BlockHeader& h, const std::vector<chain::LogEntry>& logs,
                      BlockReport& report);
