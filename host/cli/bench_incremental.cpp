@@ -44,6 +44,9 @@ std::vector<IncrementalRow> bench_incremental(const host::Market& market,
             std::vector<double> ms;
             double cycles = 0;
             double select_ms = 0;
+            double score_ms = 0;
+            double resimulate_ms = 0;
+            double candidates = 0;
             for (unsigned r = 0; r < rounds; ++r) {
                 std::shuffle(v2.begin(), v2.end(), rng);
                 std::vector<std::uint32_t> changed(v2.begin(), v2.begin() + row.changed);
@@ -60,11 +63,17 @@ std::vector<IncrementalRow> bench_incremental(const host::Market& market,
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                         .count());
                 select_ms += 1e3 * round.select_seconds;
+                score_ms += 1e3 * round.scan.metrics.stages.score;
+                resimulate_ms += 1e3 * round.scan.metrics.stages.resimulate;
+                candidates += static_cast<double>(round.scan.metrics.candidates);
                 cycles += static_cast<double>(round.cycles_scored);
             }
             std::sort(ms.begin(), ms.end());
             row.cycles_avg = cycles / rounds;
             row.select_ms = select_ms / rounds;
+            row.score_ms = score_ms / rounds;
+            row.resimulate_ms = resimulate_ms / rounds;
+            row.candidates = candidates / rounds;
             row.median_ms = ms[ms.size() / 2];
             row.p99_ms = ms[std::min(ms.size() - 1, (ms.size() * 99) / 100)];
             rows.push_back(row);

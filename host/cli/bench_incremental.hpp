@@ -22,7 +22,10 @@ struct IncrementalRow {
     double cycles_avg = 0;  ///< cycles scored per round, on average
     double median_ms = 0;
     double p99_ms = 0;
-    double select_ms = 0;  ///< of which choosing the cycles (mean)
+    double select_ms = 0;      ///< of which choosing the cycles (mean)
+    double score_ms = 0;       ///< of which scoring them (mean)
+    double resimulate_ms = 0;  ///< of which sizing the candidates exactly (mean)
+    double candidates = 0;     ///< candidates per round (mean)
 };
 
 /// Runs `rounds` rounds per K in `changed_counts` for sequential and parallel on `market`

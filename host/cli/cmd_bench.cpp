@@ -256,12 +256,16 @@ void run_bench(const BenchOptions& o) {
             "\nincremental rounds on %s (%u rounds each): K pools change, the cycles "
             "through them are scored and re-simulated\n",
             runs.back().name.c_str(), o.rounds);
-        std::printf("%8s  %-10s %14s %12s %12s %12s\n", "changed", "mode", "cycles/round",
-                    "median (ms)", "p99 (ms)", "select (ms)");
+        std::printf("%8s  %-10s %14s %12s %12s %12s %11s %14s %11s\n", "changed", "mode",
+                    "cycles/round", "median (ms)", "p99 (ms)", "select (ms)", "score (ms)",
+                    "exact size (ms)", "candidates");
         for (const auto& r : rows)
-            std::printf("%8u  %-10s %14.0f %12.3f %12.3f %12.3f\n", r.changed,
+            std::printf("%8u  %-10s %14.0f %12.3f %12.3f %12.3f %11.3f %14.3f %11.1f\n", r.changed,
                         std::string(host::mode_name(r.mode)).c_str(), r.cycles_avg, r.median_ms,
-                        r.p99_ms, r.select_ms);
+                        r.p99_ms, r.select_ms, r.score_ms, r.resimulate_ms, r.candidates);
+        std::printf(
+            "(select, score, exact size and candidates are means per round; median and p99 of "
+            "the whole round)\n");
     }
     if (!agree) requested_exit_code() = kExitModesDisagree;
 }

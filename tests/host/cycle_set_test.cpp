@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "macf/host/io/market_gen.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/search/cycle_set.hpp"
 #include "test_markets.hpp"
@@ -165,12 +166,15 @@ TEST(TokenGraph, EveryPoolKindEntersTheGraphWithAnEdgePerOrderedPair) {
 }  // namespace
 
 TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
-    const auto m = random_market(7, 12, 40);
+    macf::host::GeneratorOptions o;  // sparse enough that a pool is in a few % of the cycles
+    o.seed = 7;
+    o.tokens = 60;
+    o.pools = 400;
+    const auto m = macf::host::generate_market(o);
     const TokenGraph g(m, {});
     const std::vector<std::uint32_t> bases = {0, 1, 2};
-    const CycleSet all = macf::host::enumerate_cycles(g, bases, 4);
+    const CycleSet all = macf::host::enumerate_cycles(g, bases, 3);
     std::mt19937 rng(3);
-    bool sorted_path = false;  // few index entries: gathered and sorted
     bool bitmap_path = false;  // many: marked in a bitmap
     for (int round = 0; round < 40; ++round) {
         std::vector<std::uint32_t> changed;
@@ -180,7 +184,8 @@ TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
         std::uint64_t entries = 0;
         for (const auto p : changed)
             if (p < g.pool_count()) entries += all.cycles_of_pool(p).size();
-        (entries * 32 < all.size() ? sorted_path : bitmap_path) = true;
+        if (entries * macf::host::kMergeSelectionRatio >= all.size())
+            bitmap_path = true;  // else the lists were merged
         const auto ids = macf::host::cycle_ids_through(all, changed);
         std::vector<std::uint32_t> expect;
         for (std::uint32_t c = 0; c < all.size(); ++c) {
@@ -191,6 +196,21 @@ TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
         }
         ASSERT_EQ(ids, expect) << "round " << round;
     }
-    EXPECT_TRUE(sorted_path);
     EXPECT_TRUE(bitmap_path);
+    // The merge path on purpose: the three pools with the fewest cycles (but some).
+    std::vector<std::pair<std::size_t, std::uint32_t>> by_count;
+    for (std::uint32_t p = 0; p < g.pool_count(); ++p)
+        if (!all.cycles_of_pool(p).empty()) by_count.emplace_back(all.cycles_of_pool(p).size(), p);
+    std::sort(by_count.begin(), by_count.end());
+    ASSERT_GE(by_count.size(), 3U);
+    const std::vector<std::uint32_t> few = {by_count[2].second, by_count[0].second,
+                                            by_count[1].second};
+    ASSERT_LT((by_count[0].first + by_count[1].first + by_count[2].first) *
+                  macf::host::kMergeSelectionRatio,
+              all.size());
+    std::set<std::uint32_t> expect;
+    for (const auto p : few)
+        for (const auto c : all.cycles_of_pool(p)) expect.insert(c);
+    EXPECT_EQ(macf::host::cycle_ids_through(all, few),
+              std::vector<std::uint32_t>(expect.begin(), expect.end()));
 }

@@ -156,15 +156,26 @@ std::vector<std::uint32_t> cycle_ids_through(const CycleSet& all,
             entries += all.cycles_of_pool(p).size();
     }
     std::vector<std::uint32_t> ids;
-    if (entries * 32 < all.size()) {
-        // Few entries: gather, sort, deduplicate — work in proportion to the changed pools.
-        ids.reserve(entries);
+    if (entries * kMergeSelectionRatio < all.size()) {
+        // Few entries: each pool's list is ascending, so merge them pairwise (log K passes
+        // over the entries) and drop repeats — work in proportion to the changed pools.
+        std::vector<std::vector<std::uint32_t>> lists;
         for (const auto p : pools) {
             if (static_cast<std::size_t>(p) + 1 >= all.pool_offsets.size()) continue;
             const auto of_pool = all.cycles_of_pool(p);
-            ids.insert(ids.end(), of_pool.begin(), of_pool.end());
+            if (!of_pool.empty()) lists.emplace_back(of_pool.begin(), of_pool.end());
         }
-        std::sort(ids.begin(), ids.end());
+        while (lists.size() > 1) {
+            std::vector<std::vector<std::uint32_t>> merged((lists.size() + 1) / 2);
+            for (std::size_t i = 0; i + 1 < lists.size(); i += 2) {
+                merged[i / 2].resize(lists[i].size() + lists[i + 1].size());
+                std::merge(lists[i].begin(), lists[i].end(), lists[i + 1].begin(),
+                           lists[i + 1].end(), merged[i / 2].begin());
+            }
+            if (lists.size() % 2 == 1) merged.back() = std::move(lists.back());
+            lists = std::move(merged);
+        }
+        if (!lists.empty()) ids = std::move(lists.front());
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
         return ids;
     }

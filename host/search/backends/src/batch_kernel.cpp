@@ -93,10 +93,15 @@ void score_listed_batch(const CycleSet& cycles, const CycleSegment& segment,
     double profit[kChunk];
     std::uint32_t hops[kChunk * kMaxHops];
     const unsigned k = segment.hops;
+    // Within a segment a cycle's hops sit at a fixed stride: no read of `offsets` per cycle.
+    const std::uint32_t* base = cycles.hops.data() + cycles.offsets[segment.first];
+    const auto hops_of = [&](std::uint32_t id) { return base + (id - segment.first) * k; };
+    constexpr std::size_t kAhead = 16;  // listed cycles are sparse: fetch their hops early
     for (std::size_t off = 0; off < ids.size(); off += kChunk) {
         const std::size_t n = std::min<std::size_t>(ids.size() - off, kChunk);
         for (std::size_t j = 0; j < n; ++j) {
-            const std::uint32_t* src = cycles.hops.data() + cycles.offsets[ids[off + j]];
+            if (off + j + kAhead < ids.size()) __builtin_prefetch(hops_of(ids[off + j + kAhead]));
+            const std::uint32_t* src = hops_of(ids[off + j]);
             std::copy(src, src + k, hops + j * k);
         }
         compose_any(hops, n, k, edges, a, c);

@@ -75,6 +75,9 @@ class CpuScorer : public Scorer {
     std::vector<dex::HopCoeffs> edges_;
 };
 
+/// Listed cycles whose hops are fetched ahead of scoring.
+constexpr std::uint64_t kPrefetchAhead = 16;
+
 /// Sequential: one cycle at a time through `dex::score_cycle`, the reference every other
 /// backend is compared against.
 class SequentialScorer final : public CpuScorer {
@@ -100,8 +103,21 @@ class SequentialScorer final : public CpuScorer {
         const CycleSet& set = cycles();
         std::vector<Candidate> out;
         for (const BatchRange& b : split_listed(set, ids, ids.size() + 1)) {
-            for (std::uint64_t i = b.first; i < b.first + b.count; ++i)
-                score_one(set, ids[i], params[b.segment], out);
+            // Listed cycles are sparse in memory: their hops at the segment's fixed stride
+            // (no read of `offsets`), fetched a few cycles ahead.
+            const CycleSegment& seg = set.segments[b.segment];
+            const std::uint32_t* base = set.hops.data() + set.offsets[seg.first];
+            const auto hops_of = [&](std::uint32_t id) {
+                return base + (id - seg.first) * seg.hops;
+            };
+            const std::uint64_t end = b.first + b.count;
+            for (std::uint64_t i = b.first; i < end; ++i) {
+                if (i + kPrefetchAhead < end) __builtin_prefetch(hops_of(ids[i + kPrefetchAhead]));
+                const dex::CycleScore r =
+                    dex::score_cycle(hops_of(ids[i]), seg.hops, edges(), params[b.segment].score);
+                if (r.net_profit > params[b.segment].threshold)
+                    out.push_back({ids[i], r.input, r.net_profit});
+            }
         }
         stats.cycles += ids.size();
         return out;
