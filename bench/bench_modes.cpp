@@ -6,7 +6,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #include "bench_fixtures.hpp"
+#include "macf/host/search/backends/device_scorer.hpp"
 
 namespace {
 
@@ -35,7 +39,19 @@ void BM_Score(benchmark::State& state) {
     const Prepared& p = *run;
     const auto mode = static_cast<Mode>(state.range(0));
     macf::host::ThreadPool pool(std::max(1U, std::thread::hardware_concurrency()));
-    const auto scorer = macf::host::make_cpu_scorer(mode, 4096, &pool);
+    // Ultra here is the device pipeline: its OpenMP build (the GPU's source on CPU threads), or
+    // with MACF_ULTRA_BACKEND=cuda its CUDA build (scripts/gpu-check.sh).
+    const char* env = std::getenv("MACF_ULTRA_BACKEND");
+    const auto system = env != nullptr && std::string_view(env) == "cuda"
+                            ? macf::kernels::DeviceSystem::kCuda
+                            : macf::kernels::DeviceSystem::kOpenMp;
+    std::string why;
+    if (mode == Mode::kUltra && !macf::kernels::has_pipeline(system, &why)) {
+        state.SkipWithError(why.c_str());
+        return;
+    }
+    const auto scorer = mode == Mode::kUltra ? macf::host::make_device_scorer(system)
+                                             : macf::host::make_cpu_scorer(mode, 4096, &pool);
     scorer->bind(*p.cycles, p.edges);
     for (auto _ : state) {
         macf::host::ScoreStats stats;
@@ -70,7 +86,12 @@ void mode_args(benchmark::internal::Benchmark* b) {
     }
 }
 
-BENCHMARK(BM_Score)->Apply(mode_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+void score_args(benchmark::internal::Benchmark* b) {
+    mode_args(b);
+    for (const int market : {0, 1}) b->Args({static_cast<int>(Mode::kUltra), market});
+}
+
+BENCHMARK(BM_Score)->Apply(score_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
 BENCHMARK(BM_ScanRound)
     ->Apply(mode_args)
     ->Unit(benchmark::kMillisecond)

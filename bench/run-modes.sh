@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Runs the mode benchmarks and prints cycles/s per mode with the ratio to sequential measured
-# in the same run. Usage: bench/run-modes.sh [BUILD_DIR] [OUT_JSON]
+# in the same run (ultra in BM_Score: the device pipeline's OpenMP build). Usage:
+# bench/run-modes.sh [BUILD_DIR] [OUT_JSON]
 set -euo pipefail
 build="${1:-build}"
 out="${2:-/tmp/macf-bench-modes.json}"
@@ -19,7 +20,7 @@ for b in runs:
 print(f"{'benchmark':<14}{'market':<8}{'mode':<12}{'cycles/s (median of 5)':>24}{'vs sequential':>15}")
 for (bench, market), modes in rows.items():
     seq = modes.get("sequential")
-    for mode in ("sequential", "batch", "parallel"):
+    for mode in ("sequential", "batch", "parallel", "ultra"):
         if mode in modes:
             ratio = f"{modes[mode] / seq:.2f}x" if seq else "n/a"
             print(f"{bench:<14}{market:<8}{mode:<12}{modes[mode]:>24.4g}{ratio:>15}")

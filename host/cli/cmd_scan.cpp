@@ -329,7 +329,8 @@ void add_scan_command(CLI::App& app) {
         ->check(CLI::ExistingFile);
     cmd->add_option("--mode", opt->mode,
                     "sequential | batch | parallel | ultra | all (all: run the four and compare; "
-                    "ultra runs as parallel until the GPU backend exists)")
+                    "ultra runs as parallel unless MACF_ULTRA_BACKEND=openmp (the device "
+                    "pipeline on CPU threads) or =cuda (on a GPU, not yet verified on one))")
         ->check(CLI::IsMember({"sequential", "batch", "parallel", "ultra", "all"}))
         ->capture_default_str();
     cmd->add_option("--base", opt->bases,

@@ -4,25 +4,22 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <string>
 
-#include "macf/cuda/device.hpp"
 #include "macf/host/search/backends/cpu_scorers.hpp"
+#include "macf/host/search/backends/device_scorer.hpp"
 
 namespace macf::host {
 namespace {
 
-/// Says once per process why ultra runs on the CPU.
-void log_ultra_fallback_once() {
+/// Says once per process what ultra runs on.
+void log_ultra_choice_once(const std::string& why, bool fell_back) {
     static std::atomic<bool> said{false};
     if (said.exchange(true)) return;
-    const cuda::DeviceStatus dev = cuda::probe_device();
-    if (dev.usable) {
-        spdlog::warn(
-            "ultra mode runs as parallel: GPU {} found, but the GPU scoring backend is "
-            "not part of this version yet",
-            dev.name);
+    if (fell_back) {
+        spdlog::warn("{}", why);
     } else {
-        spdlog::warn("ultra mode runs as parallel: {}", dev.reason);
+        spdlog::info("{}", why);
     }
 }
 
@@ -33,8 +30,13 @@ MacfCoordinator::MacfCoordinator(CoordinatorConfig config) : config_(config) {
         config_.max_workers = std::max(1U, std::thread::hardware_concurrency());
     if (config_.batch_size == 0) throw std::invalid_argument("batch_size must be at least 1");
     pool_ = std::make_unique<ThreadPool>(config_.max_workers);
-    if (config_.mode == Mode::kUltra) log_ultra_fallback_once();
-    scorer_ = make_cpu_scorer(config_.mode, config_.batch_size, pool_.get());
+    if (config_.mode == Mode::kUltra) {
+        UltraBackend ultra = make_ultra_scorer(config_.batch_size, pool_.get());
+        log_ultra_choice_once(ultra.why, !ultra.on_device);
+        scorer_ = std::move(ultra.scorer);
+    } else {
+        scorer_ = make_cpu_scorer(config_.mode, config_.batch_size, pool_.get());
+    }
 }
 
 MacfCoordinator::~MacfCoordinator() = default;
