@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/chain/dex_events.hpp"
 
+#include <string>
+
 namespace macf::chain {
 namespace {
 
@@ -78,6 +80,13 @@ V3PoolCreated decode_v3_pool_created(const LogEntry& log) {
     e.fee = static_cast<std::uint32_t>(topic_reader(log, 3).uint(0, 24).w[0]);
     e.tick_spacing = int24_of(data.sint(0, 24));
     e.pool = data.address(1);
+    // The factory's own bounds (UniswapV3Factory: fee < 10^6, 0 < tickSpacing < 16384); a log
+    // outside them did not come from it.
+    if (e.fee >= 1'000'000)
+        throw AbiError("PoolCreated: fee " + std::to_string(e.fee) + " is not below 10^6");
+    if (e.tick_spacing <= 0 || e.tick_spacing >= 16384)
+        throw AbiError("PoolCreated: tick spacing " + std::to_string(e.tick_spacing) +
+                       " is outside 1..16383");
     return e;
 }
 

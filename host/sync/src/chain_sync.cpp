@@ -22,6 +22,13 @@ ChainSync::ChainSync(chain::RpcClient& rpc, SyncConfig config)
     if (config_.journal_depth == 0) config_.journal_depth = 1;
     market_.chain_id = config_.chain_id;
 }
+std::uint64_t ChainSync::checked_head(std::uint64_t head) const {
+    if (head > kMaxBlockNumber) {
+        throw SyncError("the node reports block " + std::to_string(head) +
+                        " as its head, beyond any chain's (over 2^40): not following it");
+    }
+    return head;
+}
 const FactoryConfig* ChainSync::factory_of(const Address& a) const {
     for (const auto& f : config_.factories) {
         if (f.address == a) return &f;
@@ -64,7 +71,7 @@ std::uint32_t ChainSync::token_index(const Address& a, std::vector<Address>& unk
 std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
                                    const SyncProgress& progress) {
     const std::uint64_t to =
-        head ? *head : chain::parse_quantity_u64(rpc_.call("eth_blockNumber").text);
+        checked_head(head ? *head : chain::parse_quantity_u64(rpc_.call("eth_blockNumber").text));
     std::vector<Address> factories;
     for (const auto& f : config_.factories) factories.push_back(f.address);
     const std::vector<Hash32> topics = {chain::dex_topics().v2_pair_created,
@@ -73,7 +80,8 @@ std::uint64_t ChainSync::bootstrap(std::optional<std::uint64_t> head,
     // No factory, nothing to discover (an empty address list would ask for every log).
     for (std::uint64_t from = config_.from_block; !factories.empty() && from <= to;
          from += config_.log_chunk) {
-        const std::uint64_t end = std::min(to, from + config_.log_chunk - 1);
+        const std::uint64_t end =
+            to - from < config_.log_chunk ? to : from + config_.log_chunk - 1;  // no overflow
         auto part = get_logs(from, end, factories, topics);
         created.insert(created.end(), part.begin(), part.end());
         if (progress)
@@ -169,7 +177,8 @@ std::vector<BlockReport> ChainSync::follow() {
     std::uint64_t eth_before = eth_calls_;
     unsigned rolled = 0;
     try {
-        const std::uint64_t latest = chain::parse_quantity_u64(rpc_.call("eth_blockNumber").text);
+        const std::uint64_t latest =
+            checked_head(chain::parse_quantity_u64(rpc_.call("eth_blockNumber").text));
         if (latest < synced_ || header(synced_).hash != synced_hash_) {
             rolled += roll_back_to_common_ancestor();
         }

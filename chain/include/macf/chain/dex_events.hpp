@@ -71,7 +71,9 @@ V2Sync decode_v2_sync(const LogEntry& log);                 ///< throws AbiError
 V2Swap decode_v2_swap(const LogEntry& log);                 ///< throws AbiError
 V2LiquidityChange decode_v2_mint(const LogEntry& log);      ///< throws AbiError
 V2LiquidityChange decode_v2_burn(const LogEntry& log);      ///< throws AbiError
-V3PoolCreated decode_v3_pool_created(const LogEntry& log);  ///< throws AbiError
+/// Throws AbiError, also for a fee ≥ 10^6 or a tick spacing outside 1..16383 (the factory's
+/// bounds).
+V3PoolCreated decode_v3_pool_created(const LogEntry& log);
 V3Initialize decode_v3_initialize(const LogEntry& log);     ///< throws AbiError
 V3Swap decode_v3_swap(const LogEntry& log);                 ///< throws AbiError
 V3PositionChange decode_v3_mint(const LogEntry& log);       ///< throws AbiError

@@ -77,6 +77,10 @@ class ReorgTooDeep : public SyncError {
     using SyncError::SyncError;
 };
 
+/// The highest head block the follower believes (2^40, ~10^12: Ethereum is at ~2.4·10^7 and
+/// the fastest chains at ~10^9); a node reporting more is answering wrongly.
+inline constexpr std::uint64_t kMaxBlockNumber = std::uint64_t{1} << 40;
+
 /// The chain follower. Not thread-safe; one per RPC client.
 class ChainSync {
   public:
@@ -178,6 +182,8 @@ class ChainSync {
     void rebuild_ticks(std::uint32_t pool);
     unsigned roll_back_to_common_ancestor();
     const FactoryConfig* factory_of(const Address& a) const;
+    /// `head` when it is a believable block number; throws SyncError above kMaxBlockNumber.
+    std::uint64_t checked_head(std::uint64_t head) const;
 
     chain::RpcClient& rpc_;
     SyncConfig config_;
