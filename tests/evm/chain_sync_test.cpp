@@ -21,6 +21,7 @@
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/dex/uniswap_v2.hpp"
+#include "macf/host/model/pool_state.hpp"
 #include "macf/host/sync/chain_sync.hpp"
 #include "tcp_proxy.hpp"
 
@@ -345,18 +346,29 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
     }
     EXPECT_GT(logs, 100U);
     EXPECT_GT(watched_blocks, 5U);
-    // The follower feeds the reserve cache: the changed pools become its dirty set.
+    // The follower feeds the reserve cache: the changed pools' records, and the one dirty set.
     macf::host::ReserveCache cache(std::chrono::hours(1));            // no expiry within the test
     const std::size_t with_records = sync.market().pools.size() - 2;  // all but the stand-ins
-    EXPECT_EQ(sync.publish(cache), with_records);  // first time: every V2/V3 pool
-    EXPECT_EQ(cache.take_dirty().size(), with_records);
+    std::vector<std::uint32_t> changed;
+    EXPECT_EQ(sync.publish(cache, &changed), with_records);  // first time: every V2/V3 pool
+    EXPECT_EQ(changed.size(), sync.market().pools.size());   // every pool, all kinds
+    EXPECT_EQ(cache.stats().entries, with_records);
+    EXPECT_EQ(cache.stats().hits + cache.stats().misses, 0U);  // publishing reads nothing
     trade_block(rng, sync);
     const auto one = sync.follow();
     ASSERT_EQ(one.size(), 1U);
-    const std::size_t written = sync.publish(cache);
+    const std::size_t written = sync.publish(cache, &changed);
     EXPECT_LE(written, one[0].pools_changed);
-    EXPECT_EQ(cache.take_dirty().size(), written);
-    EXPECT_EQ(sync.publish(cache), 0U);  // nothing changed since
+    EXPECT_EQ(changed.size(), one[0].pools_changed);
+    for (const auto p : changed) {  // each record equals the follower's state of that pool
+        if (!macf::host::pool_state_of(sync.market().pools[p]).valid) continue;
+        const auto record = cache.get(sync.market().pools[p].address);
+        ASSERT_TRUE(record);
+        EXPECT_EQ(record->x, macf::host::pool_state_of(sync.market().pools[p]).x);
+        EXPECT_EQ(record->y, macf::host::pool_state_of(sync.market().pools[p]).y);
+    }
+    EXPECT_EQ(sync.publish(cache, &changed), 0U);  // nothing changed since
+    EXPECT_TRUE(changed.empty());
     // An explicit invalidation refetches in batches and finds the same state.
     const auto before = sync.market();
     std::vector<std::uint32_t> all(sync.market().pools.size());

@@ -69,15 +69,13 @@ TEST(ReserveCache, InvalidateAndCleanup) {
     EXPECT_TRUE(cache.get(pools[3]));
 }
 
-TEST(ReserveCache, DirtySetAndStableSlots) {
+TEST(ReserveCache, StableSlotsThroughGrowth) {
     ReserveCache cache;
     std::vector<std::pair<macf::host::Address, PoolState>> initial;
     for (std::uint32_t i = 0; i < 3000; ++i)
         initial.emplace_back(macf::test::make_address(2, i), v2(i + 1, 1));
     cache.warm(initial);  // grows the slot array past its first capacity
-    auto dirty = cache.take_dirty();
-    ASSERT_EQ(dirty.size(), 3000U);
-    EXPECT_TRUE(cache.take_dirty().empty());
+    EXPECT_EQ(cache.stats().entries, 3000U);
     for (std::uint32_t i = 0; i < 3000; ++i) {
         ASSERT_EQ(*cache.slot_of(initial[i].first), i);
         ASSERT_EQ(cache.get(initial[i].first)->x,
@@ -85,11 +83,13 @@ TEST(ReserveCache, DirtySetAndStableSlots) {
     }
     cache.set(initial[42].first, v2(5, 5));
     cache.set(initial[7].first, v2(5, 5));
-    cache.set(initial[42].first, v2(6, 6));  // twice in one round: listed once
-    EXPECT_EQ(cache.take_dirty(), (std::vector<std::uint32_t>{7, 42}));
-    const auto snap = cache.snapshot();
-    ASSERT_EQ(snap.size(), 3000U);
-    EXPECT_EQ(snap[42].x, macf::dex::U256{6});
+    cache.set(initial[42].first, v2(6, 6));  // a second write keeps the slot, last one wins
+    EXPECT_EQ(*cache.slot_of(initial[42].first), 42U);
+    EXPECT_EQ(cache.get(initial[42].first)->x, macf::dex::U256{6});
+    EXPECT_EQ(cache.get(initial[7].first)->x, macf::dex::U256{5});
+    EXPECT_EQ(cache.stats().entries, 3000U);
+    EXPECT_TRUE(cache.is_fresh(42));
+    EXPECT_FALSE(cache.is_fresh(3000));  // no such slot
 }
 
 TEST(ReserveCache, ConcurrentReadersAndWriters) {

@@ -44,7 +44,6 @@ std::uint32_t ReserveCache::slot_for_write(const Address& pool) {
     const std::uint32_t slot = used_++;
     new (slots() + slot) PoolState{};
     stamped_.push_back(Clock::time_point{});
-    dirty_flag_.push_back(false);
     slot_index_.emplace(pool, slot);
     return slot;
 }
@@ -54,10 +53,6 @@ std::uint32_t ReserveCache::store(const Address& pool, const PoolState& state,
     const std::uint32_t slot = slot_for_write(pool);
     slots()[slot] = state;
     stamped_[slot] = now;
-    if (!dirty_flag_[slot]) {
-        dirty_flag_[slot] = true;
-        dirty_.push_back(slot);
-    }
     return slot;
 }
 
@@ -103,25 +98,11 @@ std::size_t ReserveCache::cleanup() {
     return dropped;
 }
 
-std::vector<std::uint32_t> ReserveCache::take_dirty() {
-    std::unique_lock lock(mutex_);
-    std::vector<std::uint32_t> out;
-    out.swap(dirty_);
-    for (const auto s : out) dirty_flag_[s] = false;
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 std::optional<std::uint32_t> ReserveCache::slot_of(const Address& pool) const {
     std::shared_lock lock(mutex_);
     const auto it = slot_index_.find(pool);
     if (it == slot_index_.end()) return std::nullopt;
     return it->second;
-}
-
-std::vector<PoolState> ReserveCache::snapshot() const {
-    std::shared_lock lock(mutex_);
-    return {slots(), slots() + used_};
 }
 
 CacheStats ReserveCache::stats() const {

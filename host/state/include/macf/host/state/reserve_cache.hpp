@@ -32,9 +32,12 @@ struct CacheStats {
 };
 
 /// The reserve cache of the MACF guide (`PoolStateCache`) and of mev-beta (`ReserveCache`):
-/// pool states by address with a time to live, explicit invalidation, hit/miss counters, and
-/// the set of pools changed since the last scoring round. States live contiguously in one
-/// slot array (page-locked when CUDA is available) so a round can copy changed slots to the GPU.
+/// pool states by address with a time to live, explicit invalidation and hit/miss counters.
+/// In serve it holds the record form of the follower's pools: ChainSync::publish writes the
+/// changed Uniswap V2/V3 pools' records after each block and hands the engine the one dirty
+/// set (the follower's, every kind); the engine reads the changed pools through it (the hits
+/// and misses of the MACF metrics). Records live contiguously in one slot array (page-locked
+/// when CUDA is available) for asynchronous copies to a device.
 /// Thread-safe: readers share a lock, writers take it exclusively; counters are atomic.
 class ReserveCache {
   public:
@@ -50,10 +53,10 @@ class ReserveCache {
     /// The fresh state of `pool`, counting a hit; std::nullopt (a miss) when the pool is
     /// unknown, invalidated or older than the TTL.
     [[nodiscard]] std::optional<PoolState> get(const Address& pool);
-    /// Stores `state` for `pool` (a new slot for a new pool), stamps it now and marks it dirty.
-    /// Returns the pool's slot.
+    /// Stores `state` for `pool` (a new slot for a new pool) and stamps it now. Returns the
+    /// pool's slot.
     std::uint32_t set(const Address& pool, const PoolState& state);
-    /// Stores many states at once (one lock), as after an initial sync; marks them dirty.
+    /// Stores many states at once (one lock), as after an initial sync.
     void warm(std::span<const std::pair<Address, PoolState>> states);
     /// Invalidates one pool; true when it held a state.
     bool invalidate(const Address& pool);
@@ -61,15 +64,11 @@ class ReserveCache {
     std::size_t invalidate(std::span<const Address> pools);
     /// Drops every entry older than the TTL; returns how many were dropped.
     std::size_t cleanup();
-    /// Slots set since the previous call (ascending, each once), and clears that set.
-    [[nodiscard]] std::vector<std::uint32_t> take_dirty();
 
     /// The slot of `pool`, if it has one. Slots are stable for the cache's life.
     [[nodiscard]] std::optional<std::uint32_t> slot_of(const Address& pool) const;
     /// True when `slot` holds a fresh state; unlike `get`, counts neither a hit nor a miss.
     [[nodiscard]] bool is_fresh(std::uint32_t slot) const;
-    /// A copy of every slot's state (invalid slots have `valid == false`), for a scoring round.
-    [[nodiscard]] std::vector<PoolState> snapshot() const;
     /// Counters.
     [[nodiscard]] CacheStats stats() const;
     /// The time to live.
@@ -92,8 +91,6 @@ class ReserveCache {
     std::uint32_t capacity_ = 0;
     std::uint32_t used_ = 0;
     std::vector<Clock::time_point> stamped_;
-    std::vector<bool> dirty_flag_;
-    std::vector<std::uint32_t> dirty_;
     std::atomic<std::uint64_t> hits_{0};
     std::atomic<std::uint64_t> misses_{0};
     std::uint64_t invalidations_ = 0;
