@@ -15,7 +15,29 @@
 #include <string>
 #include <thread>
 
+#include "macf/chain/rpc_client.hpp"
+
 namespace macf::test {
+
+/// The id of a single JSON-RPC request body ({"jsonrpc":"2.0","id":N,...}).
+inline std::string id_of(const std::string& body) {
+    const auto at = body.find("\"id\":") + 5;
+    return body.substr(at, body.find(',', at) - at);
+}
+
+/// A JSON-RPC answer to `body` with `result` (JSON text).
+inline std::string ok(const std::string& body, const std::string& result) {
+    return R"({"jsonrpc":"2.0","id":)" + id_of(body) + R"(,"result":)" + result + "}";
+}
+
+/// RPC options for tests: short timeout, three attempts, little backoff.
+inline chain::RpcOptions fast() {
+    chain::RpcOptions o;
+    o.timeout = std::chrono::milliseconds(300);
+    o.max_attempts = 3;
+    o.initial_backoff = std::chrono::milliseconds(5);
+    return o;
+}
 
 struct FakeReply {
     int status = 200;

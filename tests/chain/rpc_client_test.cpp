@@ -15,23 +15,9 @@ namespace {
 using macf::test::FakeEndpoint;
 using macf::test::FakeReply;
 
-/// The id of a single request body ({"jsonrpc":"2.0","id":N,...}).
-std::string id_of(const std::string& body) {
-    const auto at = body.find("\"id\":") + 5;
-    return body.substr(at, body.find(',', at) - at);
-}
-
-std::string ok(const std::string& body, const std::string& result) {
-    return R"({"jsonrpc":"2.0","id":)" + id_of(body) + R"(,"result":)" + result + "}";
-}
-
-macf::chain::RpcOptions fast() {
-    macf::chain::RpcOptions o;
-    o.timeout = std::chrono::milliseconds(300);
-    o.max_attempts = 3;
-    o.initial_backoff = std::chrono::milliseconds(5);
-    return o;
-}
+using macf::test::fast;
+using macf::test::id_of;
+using macf::test::ok;
 
 TEST(RpcClient, AnswersAndBatchesWithIdsInAnyOrder) {
     FakeEndpoint node([](const std::string& body) -> FakeReply {

@@ -17,22 +17,9 @@ namespace {
 using macf::test::FakeEndpoint;
 using macf::test::FakeReply;
 
-std::string id_of(const std::string& body) {
-    const auto at = body.find("\"id\":") + 5;
-    return body.substr(at, body.find(',', at) - at);
-}
-
-std::string ok(const std::string& body, const std::string& result) {
-    return R"({"jsonrpc":"2.0","id":)" + id_of(body) + R"(,"result":)" + result + "}";
-}
-
-macf::chain::RpcOptions fast() {
-    macf::chain::RpcOptions o;
-    o.timeout = std::chrono::milliseconds(500);
-    o.max_attempts = 2;
-    o.initial_backoff = std::chrono::milliseconds(5);
-    return o;
-}
+using macf::test::fast;
+using macf::test::id_of;
+using macf::test::ok;
 
 std::string word(std::uint64_t v) {  // 32-byte big-endian hex, no 0x
     std::string s(64, '0');

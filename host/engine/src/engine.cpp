@@ -71,22 +71,28 @@ PoolState Engine::read_state(const Market& market, std::uint32_t pool, ReserveCa
     return state;
 }
 
-void Engine::bind_all(const Market& market, ReserveCache* cache, Metrics& m) {
-    const Topology& t = *topology_;
-    auto step = Clock::now();
+void Engine::read_states(const Market& market, std::span<const std::uint32_t> pools,
+                         ReserveCache* cache, Metrics& m) {
+    const auto step = Clock::now();
     const bool use_cache = coordinator_->config().enable_cache && cache != nullptr;
     const CacheStats before = use_cache ? cache->stats() : CacheStats{};
-    states_.assign(market.pools.size(), PoolState{});
-    for (std::uint32_t p = 0; p < market.pools.size(); ++p)
-        states_[p] = read_state(market, p, use_cache ? cache : nullptr);
+    for (const auto p : pools) states_[p] = read_state(market, p, use_cache ? cache : nullptr);
     if (use_cache) {
         const CacheStats after = cache->stats();
         m.cache_hits += after.hits - before.hits;
         m.cache_misses += after.misses - before.misses;
     }
     m.stages.load_states += seconds_since(step);
+}
 
-    step = Clock::now();
+void Engine::bind_all(const Market& market, ReserveCache* cache, Metrics& m) {
+    const Topology& t = *topology_;
+    states_.assign(market.pools.size(), PoolState{});
+    std::vector<std::uint32_t> all(market.pools.size());
+    for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
+    read_states(market, all, cache, m);
+
+    const auto step = Clock::now();
     const auto edges = build_edge_table(market, t.graph, states_);
     coordinator_->scorer().bind(t.cycles, edges);
     gas_native_ = settings_.costs.native_token;
@@ -100,29 +106,18 @@ void Engine::bind_all(const Market& market, ReserveCache* cache, Metrics& m) {
 void Engine::push_changes(const Market& market, std::span<const std::uint32_t> changed,
                           ReserveCache* cache, Metrics& m) {
     const Topology& t = *topology_;
-    auto step = Clock::now();
     std::vector<std::uint32_t> pools;
     pools.reserve(changed.size());
     for (const auto p : changed)
         if (p < states_.size()) pools.push_back(p);
     std::sort(pools.begin(), pools.end());
     pools.erase(std::unique(pools.begin(), pools.end()), pools.end());
-    const bool use_cache = coordinator_->config().enable_cache && cache != nullptr;
-    const CacheStats before = use_cache ? cache->stats() : CacheStats{};
+    read_states(market, pools, cache, m);
     std::vector<PoolState> states;
     states.reserve(pools.size());
-    for (const auto p : pools) {
-        states_[p] = read_state(market, p, use_cache ? cache : nullptr);
-        states.push_back(states_[p]);
-    }
-    if (use_cache) {
-        const CacheStats after = cache->stats();
-        m.cache_hits += after.hits - before.hits;
-        m.cache_misses += after.misses - before.misses;
-    }
-    m.stages.load_states += seconds_since(step);
+    for (const auto p : pools) states.push_back(states_[p]);
 
-    step = Clock::now();
+    const auto step = Clock::now();
     std::vector<std::uint32_t> edge_ids;
     std::vector<dex::HopCoeffs> coeffs;
     for (const auto p : pools) {

@@ -145,10 +145,11 @@ void run_batch(const CycleSet& set, std::span<const std::uint32_t> ids, const Ba
     }
 }
 
-class BatchScorer final : public CpuScorer {
+/// The structure-of-arrays backends: work split into batches of at most `batch_size` cycles
+/// of one segment (all cycles, or the listed ones), run by `run`.
+class BatchedScorer : public CpuScorer {
   public:
-    explicit BatchScorer(std::size_t batch_size) : batch_size_(batch_size) {}
-    Mode mode() const noexcept override { return Mode::kBatch; }
+    explicit BatchedScorer(std::size_t batch_size) : batch_size_(batch_size) {}
 
     std::vector<Candidate> score_all(std::span<const SegmentParams> params,
                                      ScoreStats& stats) override {
@@ -162,10 +163,26 @@ class BatchScorer final : public CpuScorer {
         return run(split_listed(cycles(), ids, batch_size_), ids, params, stats);
     }
 
+  protected:
+    /// Scores `batches` (of the listed `ids` when not empty), candidates in cycle order.
+    virtual std::vector<Candidate> run(const std::vector<BatchRange>& batches,
+                                       std::span<const std::uint32_t> ids,
+                                       std::span<const SegmentParams> params,
+                                       ScoreStats& stats) = 0;
+
+  private:
+    std::size_t batch_size_;
+};
+
+class BatchScorer final : public BatchedScorer {
+  public:
+    using BatchedScorer::BatchedScorer;
+    Mode mode() const noexcept override { return Mode::kBatch; }
+
   private:
     std::vector<Candidate> run(const std::vector<BatchRange>& batches,
                                std::span<const std::uint32_t> ids,
-                               std::span<const SegmentParams> params, ScoreStats& stats) const {
+                               std::span<const SegmentParams> params, ScoreStats& stats) override {
         std::vector<Candidate> out;
         for (const BatchRange& b : batches) {
             run_batch(cycles(), ids, b, edges(), params, out);
@@ -174,32 +191,18 @@ class BatchScorer final : public CpuScorer {
         }
         return out;
     }
-
-    std::size_t batch_size_;
 };
 
-class ParallelScorer final : public CpuScorer {
+class ParallelScorer final : public BatchedScorer {
   public:
     ParallelScorer(std::size_t batch_size, ThreadPool& pool)
-        : batch_size_(batch_size), pool_(pool) {}
+        : BatchedScorer(batch_size), pool_(pool) {}
     Mode mode() const noexcept override { return Mode::kParallel; }
-
-    std::vector<Candidate> score_all(std::span<const SegmentParams> params,
-                                     ScoreStats& stats) override {
-        return run(split_batches(cycles(), batch_size_), {}, params, stats);
-    }
-
-    std::vector<Candidate> score_cycles(std::span<const std::uint32_t> ids,
-                                        std::span<const SegmentParams> params,
-                                        ScoreStats& stats) override {
-        if (ids.empty()) return {};
-        return run(split_listed(cycles(), ids, batch_size_), ids, params, stats);
-    }
 
   private:
     std::vector<Candidate> run(const std::vector<BatchRange>& batches,
                                std::span<const std::uint32_t> ids,
-                               std::span<const SegmentParams> params, ScoreStats& stats) {
+                               std::span<const SegmentParams> params, ScoreStats& stats) override {
         const CycleSet& set = cycles();
         // One task per group of batches: enough tasks to balance the workers, few enough that
         // queueing costs nothing next to scoring.
@@ -223,7 +226,6 @@ class ParallelScorer final : public CpuScorer {
         return out;
     }
 
-    std::size_t batch_size_;
     ThreadPool& pool_;
 };
 

@@ -135,6 +135,9 @@ class Engine {
     };
 
     PoolState read_state(const Market& market, std::uint32_t pool, ReserveCache* cache) const;
+    /// Reads `pools` into states_ (through the cache when enabled), counting its hits.
+    void read_states(const Market& market, std::span<const std::uint32_t> pools,
+                     ReserveCache* cache, Metrics& m);
     void bind_all(const Market& market, ReserveCache* cache, Metrics& m);
     void push_changes(const Market& market, std::span<const std::uint32_t> changed,
                       ReserveCache* cache, Metrics& m);
