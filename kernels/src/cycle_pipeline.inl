@@ -71,6 +71,7 @@ class ThrustPipeline final : public CyclePipeline {
         edges_.assign(edges.begin(), edges.end());
         cycles_ = 0;
         for (const auto& s : segments) cycles_ += s.count;
+        passed_.resize(cycles_);  // once per topology: rounds compact into it
     }
 
     void update_edges(const std::vector<std::uint32_t>& ids,
@@ -89,13 +90,11 @@ class ThrustPipeline final : public CyclePipeline {
 
     std::vector<PipelineCandidate> score_all(const std::vector<PipelineParams>& params) override {
         const auto f = scorer(params);
-        thrust::device_vector<std::uint32_t> passed(cycles_);
         const auto end = thrust::copy_if(thrust::counting_iterator<std::uint32_t>(0),
                                          thrust::counting_iterator<std::uint32_t>(
                                              static_cast<std::uint32_t>(cycles_)),
-                                         passed.begin(), IsCandidate{f});
-        passed.resize(static_cast<std::size_t>(end - passed.begin()));
-        return candidates(passed, f);
+                                         passed_.begin(), IsCandidate{f});
+        return candidates(static_cast<std::size_t>(end - passed_.begin()), f);
     }
 
     std::vector<PipelineCandidate> score_listed(const std::vector<std::uint32_t>& ids,
@@ -106,10 +105,8 @@ class ThrustPipeline final : public CyclePipeline {
         if (ids.empty()) return {};
         const auto f = scorer(params);
         const thrust::device_vector<std::uint32_t> d_ids(ids.begin(), ids.end());
-        thrust::device_vector<std::uint32_t> passed(ids.size());
-        const auto end = thrust::copy_if(d_ids.begin(), d_ids.end(), passed.begin(), IsCandidate{f});
-        passed.resize(static_cast<std::size_t>(end - passed.begin()));
-        return candidates(passed, f);
+        const auto end = thrust::copy_if(d_ids.begin(), d_ids.end(), passed_.begin(), IsCandidate{f});
+        return candidates(static_cast<std::size_t>(end - passed_.begin()), f);
     }
 
   private:
@@ -124,11 +121,12 @@ class ThrustPipeline final : public CyclePipeline {
                 thrust::raw_pointer_cast(params_.data())};
     }
 
-    /// The records of the passed cycles, copied back in cycle order.
-    std::vector<PipelineCandidate> candidates(const thrust::device_vector<std::uint32_t>& passed,
-                                              const CycleScorer& f) {
-        thrust::device_vector<PipelineCandidate> records(passed.size());
-        thrust::transform(passed.begin(), passed.end(), records.begin(), ToCandidate{f});
+    /// The records of the first `count` cycles of passed_, copied back in cycle order.
+    std::vector<PipelineCandidate> candidates(std::size_t count, const CycleScorer& f) {
+        thrust::device_vector<PipelineCandidate> records(count);
+        const auto first = passed_.begin();
+        thrust::transform(first, first + static_cast<std::ptrdiff_t>(count), records.begin(),
+                          ToCandidate{f});
         const thrust::host_vector<PipelineCandidate> host(records);
         return std::vector<PipelineCandidate>(host.begin(), host.end());
     }
@@ -138,6 +136,7 @@ class ThrustPipeline final : public CyclePipeline {
     thrust::device_vector<PipelineSegment> segments_;
     thrust::device_vector<dex::HopCoeffs> edges_;
     thrust::device_vector<PipelineParams> params_;
+    thrust::device_vector<std::uint32_t> passed_;  // candidates' ids of a round, compacted
     std::uint64_t cycles_ = 0;
 };
 
