@@ -73,6 +73,12 @@ std::string metrics_json(const host::Metrics& x) {
       << ",\"cache_hit_rate\":" << json_number(x.cache_hit_rate)
       << ",\"cycles_per_second\":" << json_number(x.cycles_per_second)
       << ",\"candidates\":" << x.candidates << ",\"opportunities_found\":" << x.opportunities_found
+      << ",\"sizing_evaluations\":" << x.sizing_evaluations
+      << ",\"sizing_evaluations_per_candidate\":"
+      << json_number(x.candidates ? static_cast<double>(x.sizing_evaluations) /
+                                        static_cast<double>(x.candidates)
+                                  : 0.0)
+      << ",\"sizing_proven\":" << x.sizing_proven
       << ",\"stages\":{\"load_states\":" << json_number(x.stages.load_states)
       << ",\"build_edges\":" << json_number(x.stages.build_edges)
       << ",\"score\":" << json_number(x.stages.score)
@@ -160,9 +166,14 @@ void print_text(const ScanOptions& opt, const host::Market& m, const host::Token
             << " cache_hits=" << x.cache_hits;
         std::snprintf(buf, sizeof buf,
                       " cache_hit_rate=%.1f%% total_time=%.4fs cycles_per_second=%.3g "
-                      "stages[load=%.4f edges=%.4f score=%.4f resim=%.4f select=%.4f]",
+                      "stages[load=%.4f edges=%.4f score=%.4f resim=%.4f select=%.4f] "
+                      "sizing[evaluations/candidate=%.1f proven=%llu]",
                       x.cache_hit_rate, x.total_time, x.cycles_per_second, x.stages.load_states,
-                      x.stages.build_edges, x.stages.score, x.stages.resimulate, x.stages.select);
+                      x.stages.build_edges, x.stages.score, x.stages.resimulate, x.stages.select,
+                      x.candidates ? static_cast<double>(x.sizing_evaluations) /
+                                         static_cast<double>(x.candidates)
+                                   : 0.0,
+                      static_cast<unsigned long long>(x.sizing_proven));
         out << buf << "\n";
     }
     if (runs.size() > 1) {

@@ -54,6 +54,8 @@ py::dict metrics_dict(const host::Metrics& x) {
     d["cycles_per_second"] = x.cycles_per_second;
     d["candidates"] = x.candidates;
     d["opportunities_found"] = x.opportunities_found;
+    d["sizing_evaluations"] = x.sizing_evaluations;
+    d["sizing_proven"] = x.sizing_proven;
     py::dict stages;
     stages["load_states"] = x.stages.load_states;
     stages["build_edges"] = x.stages.build_edges;
@@ -246,6 +248,17 @@ void bind_opportunity(py::module_& m) {
         .def_property_readonly(
             "approx_profit", [](const OpportunityRef& r) { return r.o.approx_profit; },
             "The closed form's net profit (float, wei).")
+        .def_property_readonly(
+            "sizing_proven", [](const OpportunityRef& r) { return r.o.sizing_proven; },
+            "True when no other input makes a higher gross profit (Uniswap V2 cycles).")
+        .def_property_readonly(
+            "sizing_gap",
+            [](const OpportunityRef& r) -> py::object {
+                if (!r.o.sizing_gap) return py::none();
+                return to_int(*r.o.sizing_gap);
+            },
+            "Proven bound (wei) on the gross profit any other input could add; None when the "
+            "search gives none.")
         .def(
             "to_dict",
             [](const OpportunityRef& r) {

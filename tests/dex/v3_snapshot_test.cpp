@@ -279,6 +279,14 @@ TEST(UniswapV3Snapshots, All240SwapCasesReproduced) {
         EXPECT_EQ(macf::dex::to_string(r.amount_in), macf::dex::to_string(paid_in));
         EXPECT_EQ(macf::dex::to_string(r.amount_out), macf::dex::to_string(paid_out));
         EXPECT_EQ(r.tick, std::stoi(f.at("tickAfter")));
+        // The sizing searches' amounts-only swap pays exactly the same.
+        const auto quick =
+            macf::dex::v3_swap(pool.view, c.zero_for_one, c.exact_input, c.amount, c.limit, true);
+        EXPECT_EQ(quick.status, V3Status::kOk);
+        EXPECT_EQ(quick.amount_in, r.amount_in);
+        EXPECT_EQ(quick.amount_out, r.amount_out);
+        EXPECT_EQ(quick.sqrt_price_x96, r.sqrt_price_x96);
+        EXPECT_EQ(quick.liquidity, r.liquidity);
         const std::string growth =
             c.zero_for_one ? f.at("feeGrowthGlobal0X128Delta") : f.at("feeGrowthGlobal1X128Delta");
         EXPECT_EQ(macf::dex::to_string(r.fee_growth_x128), growth);

@@ -175,11 +175,12 @@ Round Engine::finish_round(const Market& market, Round round, std::vector<Candid
         segment_of[i] = s;
     }
     std::vector<std::optional<Opportunity>> exact(candidates.size());
+    std::vector<std::uint32_t> evaluations(candidates.size(), 0);
     const auto size_range = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-            exact[i] =
-                resimulate(market, t.cycles, t.graph, states_, candidates[i],
-                           gas_by_segment[segment_of[i]], settings_.costs, settings_.min_profit);
+            exact[i] = resimulate(market, t.cycles, t.graph, states_, candidates[i],
+                                  gas_by_segment[segment_of[i]], settings_.costs,
+                                  settings_.min_profit, &evaluations[i]);
         }
     };
     const Mode mode = coordinator_->config().mode;
@@ -197,8 +198,11 @@ Round Engine::finish_round(const Market& market, Round round, std::vector<Candid
 
     // Rank.
     step = Clock::now();
+    for (const auto n : evaluations) m.sizing_evaluations += n;
     for (auto& o : exact) {
-        if (o) round.scan.opportunities.push_back(std::move(*o));
+        if (!o) continue;
+        m.sizing_proven += o->sizing_proven ? 1 : 0;
+        round.scan.opportunities.push_back(std::move(*o));
     }
     std::sort(round.scan.opportunities.begin(), round.scan.opportunities.end(), ranks_before);
     m.opportunities_found = round.scan.opportunities.size();

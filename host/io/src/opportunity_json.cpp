@@ -20,7 +20,11 @@ std::string opportunity_json(const Market& m, const Opportunity& o) {
       << dex::to_string(o.net_profit) << "\",\"net_profit_units\":\""
       << dex::to_units(o.net_profit, base.decimals)
       << "\",\"approx_input\":" << json_number(o.approx_input)
-      << ",\"approx_profit\":" << json_number(o.approx_profit) << ",\"hops\":[";
+      << ",\"approx_profit\":" << json_number(o.approx_profit)
+      << ",\"sizing\":{\"evaluations\":" << o.sizing_evaluations
+      << ",\"proven_optimal\":" << (o.sizing_proven ? "true" : "false") << ",\"gap_wei\":"
+      << (o.sizing_gap ? "\"" + dex::to_string(*o.sizing_gap) + "\"" : std::string("null"))
+      << "},\"hops\":[";
     for (std::size_t i = 0; i < o.hops.size(); ++i) {
         const auto& h = o.hops[i];
         const auto& pool = m.pools[h.pool];

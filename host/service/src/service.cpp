@@ -203,6 +203,14 @@ void Service::record_round_metrics(const Metrics& x, std::size_t published, doub
     metrics_
         .counter("macf_opportunities_found_total", "Opportunities confirmed by exact re-simulation")
         .add(static_cast<double>(x.opportunities_found));
+    metrics_
+        .counter("macf_sizing_evaluations_total",
+                 "Exact cycle evaluations made by the sizing searches")
+        .add(static_cast<double>(x.sizing_evaluations));
+    metrics_
+        .counter("macf_sizing_proven_total",
+                 "Opportunities whose input is the proven integer optimum (Uniswap V2 cycles)")
+        .add(static_cast<double>(x.sizing_proven));
     metrics_.gauge("macf_opportunities_current", "Opportunities published for the last block")
         .set(static_cast<double>(published));
     metrics_.histogram("macf_total_time_seconds", "A scoring round's total time (MACF metric)")

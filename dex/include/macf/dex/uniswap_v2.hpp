@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "macf/dex/full_math.hpp"
 #include "macf/dex/hd.hpp"
 #include "macf/dex/u256.hpp"
 
@@ -77,6 +78,30 @@ MACF_HD constexpr V2Status v2_get_amount_in(const U256& amount_out, const U256& 
         return V2Status::kOverflow;
     }
     amount_in = numerator / denominator + U256{1};
+    return V2Status::kOk;
+}
+
+/// The least input in wei for which getAmountOut pays at least `amount_out` wei:
+/// ⌈out·R_in·d / ((R_out − out)·m)⌉ (getAmountIn adds 1 to the floor instead, one wei more
+/// when the division is exact). 0 for an output of 0. kInsufficientLiquidity when
+/// out ≥ R_out or a reserve is 0; kOverflow when the product passes 2^512 or the input 2^256.
+MACF_HD constexpr V2Status v2_min_amount_in(const U256& amount_out, const U256& reserve_in,
+                                            const U256& reserve_out, V2Fee fee,
+                                            U256& amount_in) noexcept {
+    amount_in = U256{};
+    if (amount_out.is_zero()) return V2Status::kOk;
+    if (reserve_in.is_zero() || reserve_out.is_zero() || amount_out >= reserve_out) {
+        return V2Status::kInsufficientLiquidity;
+    }
+    U256 scaled_out;
+    if (mul_overflow(amount_out, U256{fee.denominator}, scaled_out)) return V2Status::kOverflow;
+    U256 denominator;
+    if (mul_overflow(reserve_out - amount_out, U256{fee.multiplier}, denominator)) {
+        return V2Status::kOverflow;
+    }
+    if (!mul_div_rounding_up(scaled_out, reserve_in, denominator, amount_in)) {
+        return V2Status::kOverflow;
+    }
     return V2Status::kOk;
 }
 

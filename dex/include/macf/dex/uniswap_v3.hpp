@@ -157,10 +157,13 @@ MACF_HD constexpr V3Status add_liquidity_delta(U256& liquidity, Int128 delta) no
 /// `UniswapV3Pool.swap`: swaps `amount` wei (`exact_input`: spent, fee included; else:
 /// received) of token0 for token1 (`zero_for_one`) or the reverse, stopping at
 /// `sqrt_price_limit_x96`. Every amount is rounded as the contract rounds it; the result's
-/// status names the contract's revert when it would revert.
+/// status names the contract's revert when it would revert. `amounts_only` skips what only the
+/// pool's next state needs (the fee growth's 512-bit division per step and the final
+/// getTickAtSqrtRatio): the amounts, the status and the final price and liquidity are the same,
+/// `tick` and `fee_growth_x128` are then left unset. Sizing searches use it.
 MACF_HD constexpr V3SwapResult v3_swap(const V3PoolView& pool, bool zero_for_one, bool exact_input,
-                                       const U256& amount,
-                                       const U256& sqrt_price_limit_x96) noexcept {
+                                       const U256& amount, const U256& sqrt_price_limit_x96,
+                                       bool amounts_only = false) noexcept {
     V3SwapResult result;
     result.sqrt_price_x96 = pool.sqrt_price_x96;
     result.liquidity = pool.liquidity;
@@ -222,7 +225,7 @@ MACF_HD constexpr V3SwapResult v3_swap(const V3PoolView& pool, bool zero_for_one
                 return result;
             }
         }
-        if (!liquidity.is_zero()) {
+        if (!amounts_only && !liquidity.is_zero()) {
             U256 growth;
             mul_div(step.fee_amount, kQ128, liquidity, growth);
             fee_growth = fee_growth + growth;
@@ -243,7 +246,7 @@ MACF_HD constexpr V3SwapResult v3_swap(const V3PoolView& pool, bool zero_for_one
                 ++result.ticks_crossed;
             }
             tick = zero_for_one ? tick_next - 1 : tick_next;
-        } else if (sqrt_price != sqrt_start) {
+        } else if (!amounts_only && sqrt_price != sqrt_start) {
             if (!get_tick_at_sqrt_ratio(sqrt_price, tick)) {
                 result.status = V3Status::kMathError;
                 return result;

@@ -34,6 +34,10 @@ struct Metrics {
     double cycles_per_second = 0;  ///< opportunities_processed ÷ scoring time
     std::uint64_t candidates = 0;  ///< cycles whose approximate net profit cleared the threshold
     std::uint64_t opportunities_found = 0;  ///< candidates confirmed by exact re-simulation
+    /// Exact cycle evaluations the sizing searches made, over every candidate.
+    std::uint64_t sizing_evaluations = 0;
+    /// Opportunities whose input is the proven integer optimum (cycles of V2 hops).
+    std::uint64_t sizing_proven = 0;
     StageTimes stages;
 };
 

@@ -86,22 +86,30 @@ struct Opportunity {
     dex::U256 net_profit;  ///< output − input − flash_fee − gas_cost (> min profit)
     double approx_input;   ///< the closed form's input, for comparison
     double approx_profit;  ///< the closed form's net profit
+    /// Exact cycle evaluations the sizing search made (each a pass through every hop).
+    std::uint32_t sizing_evaluations = 0;
+    /// True when no other input makes a higher gross profit (the V2 proof, docs/sizing.md).
+    bool sizing_proven = false;
+    /// When set: no input makes more than this many wei of gross profit above this one's
+    /// (0 when proven); unset when the search gives no bound (cycles with other kinds).
+    std::optional<dex::U256> sizing_gap;
 };
 
 /// Re-simulates candidate `cand` with each pool's exact integer math, as its contract computes
 /// (Uniswap V2 getAmountOut from `states`; V3 swaps crossing ticks, Curve and Balancer from the
-/// market's pool state), refines the input by an integer search around the approximate
-/// optimum, and returns the opportunity when its exact net profit exceeds `min_profit`. A
-/// cycle of V2 hops only is searched within ±x*/1024 (the closed form is exact there); a cycle
-/// with other kinds over [x*/64, 64·x*] first (its scoring is an approximation). A V3 hop that
-/// would only fill partially before the price limit counts as a revert. The gas netted is
-/// base_gas plus each hop's own gas, priced by `gas`. `states` is indexed by pool.
-[[nodiscard]] std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycles,
-                                                    const TokenGraph& graph,
-                                                    std::span<const PoolState> states,
-                                                    const Candidate& cand, const GasPrice& gas,
-                                                    const CostModel& costs,
-                                                    const dex::U256& min_profit);
+/// market's pool state), sizes its input and returns the opportunity when its exact net profit
+/// exceeds `min_profit`. A cycle of V2 hops only gets the proven integer optimum (or, when its
+/// window is too wide to enumerate, a proven bound on the shortfall, `sizing_gap`); a cycle with
+/// other kinds a secant search on the marginal rate from the approximate optimum, then the
+/// least input paying the best output (docs/sizing.md). A V3 hop that would only fill partially
+/// before the price limit counts as a revert. The gas netted is base_gas plus each hop's own
+/// gas, priced by `gas`. `states` is indexed by pool. `evaluations`, when not null, receives
+/// the exact cycle evaluations the sizing made (also for a candidate that is rejected).
+std::optional<Opportunity> resimulate(const Market& market, const CycleSet& cycles,
+                                      const TokenGraph& graph, std::span<const PoolState> states,
+                                      const Candidate& cand, const GasPrice& gas,
+                                      const CostModel& costs, const dex::U256& min_profit,
+                                      std::uint32_t* evaluations = nullptr);
 
 /// True when both lists hold the same cycles in the same order with the same exact amounts
 /// (input, output, net profit, every hop's output): how the modes are checked to agree.
