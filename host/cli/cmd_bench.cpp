@@ -46,6 +46,9 @@ struct ModeRun {
     double seconds = 0;
     double speedup = 0;
     double cycles_per_second = 0;
+    double score_seconds = 0;     ///< median of the scoring stage alone
+    double score_speedup = 0;     ///< sequential score_seconds ÷ this mode's
+    double score_per_second = 0;  ///< cycles ÷ score_seconds: score-only throughput
     std::size_t opportunities = 0;
 };
 
@@ -95,6 +98,7 @@ MarketRun bench_market(const std::string& name, const host::Market& m, const Ben
     }
     std::vector<host::Opportunity> reference;
     double sequential = 0;
+    double sequential_score = 0;
     for (std::size_t k = 0; k < std::size(modes); ++k) {
         auto& t = tries[k];
         std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) {
@@ -106,7 +110,14 @@ MarketRun bench_market(const std::string& name, const host::Market& m, const Ben
         r.seconds = median.metrics.total_time;
         r.cycles_per_second = r.seconds > 0 ? static_cast<double>(cycles.size()) / r.seconds : 0;
         r.opportunities = median.opportunities.size();
+        std::vector<double> score;
+        for (const auto& tr : t) score.push_back(tr.metrics.stages.score);
+        std::sort(score.begin(), score.end());
+        r.score_seconds = score[score.size() / 2];
+        r.score_per_second =
+            r.score_seconds > 0 ? static_cast<double>(cycles.size()) / r.score_seconds : 0;
         if (k == 0) {
+            sequential_score = r.score_seconds;
             sequential = r.seconds;
             reference = median.opportunities;
         } else if (!host::same_opportunities(reference, median.opportunities)) {
@@ -115,6 +126,7 @@ MarketRun bench_market(const std::string& name, const host::Market& m, const Ben
                           host::mode_name(r.mode));
         }
         r.speedup = r.seconds > 0 ? sequential / r.seconds : 0;
+        r.score_speedup = r.score_seconds > 0 ? sequential_score / r.score_seconds : 0;
         spdlog::info("{}: {} {:.4f} s (median of {}), {:.3g} cycles/s", name,
                      host::mode_name(r.mode), r.seconds, o.repeat, r.cycles_per_second);
         out.modes.push_back(r);
@@ -149,6 +161,9 @@ void write_json(const std::vector<MarketRun>& runs, const BenchOptions& o,
                 << "\",\"seconds\":" << host::json_number(m.seconds)
                 << ",\"speedup\":" << host::json_number(m.speedup)
                 << ",\"cycles_per_second\":" << host::json_number(m.cycles_per_second)
+                << ",\"score_seconds\":" << host::json_number(m.score_seconds)
+                << ",\"score_speedup\":" << host::json_number(m.score_speedup)
+                << ",\"score_cycles_per_second\":" << host::json_number(m.score_per_second)
                 << ",\"opportunities\":" << m.opportunities << "}";
         }
         out << "]}";
@@ -215,20 +230,21 @@ void run_bench(const BenchOptions& o) {
         "macf bench, %s, %u hardware threads, ultra on %s\n\n", today().c_str(),
         std::thread::hardware_concurrency(),
         gpu.usable ? gpu.name.c_str() : ("the parallel backend (" + gpu.reason + ")").c_str());
-    std::printf("%-24s %12s  %-10s %12s %9s %14s %8s\n", "market", "cycles", "mode", "time (s)",
-                "speedup", "cycles/s", "opps");
+    std::printf("%-24s %12s  %-10s %12s %9s %14s %12s %9s %8s\n", "market", "cycles", "mode",
+                "time (s)", "speedup", "cycles/s", "score (s)", "score x", "opps");
     bool agree = true;
     for (const auto& r : runs) {
         for (const auto& m : r.modes) {
-            std::printf("%-24s %12llu  %-10s %12.4f %8.2fx %14.4g %8zu\n", r.name.c_str(),
-                        static_cast<unsigned long long>(r.cycles),
+            std::printf("%-24s %12llu  %-10s %12.4f %8.2fx %14.4g %12.4f %8.2fx %8zu\n",
+                        r.name.c_str(), static_cast<unsigned long long>(r.cycles),
                         std::string(host::mode_name(m.mode)).c_str(), m.seconds, m.speedup,
-                        m.cycles_per_second, m.opportunities);
+                        m.cycles_per_second, m.score_seconds, m.score_speedup, m.opportunities);
         }
         agree = agree && r.agree;
     }
     std::printf(
-        "\nspeedup = sequential time / mode time, same market, same run; all modes %s\n",
+        "\nspeedup = sequential time / mode time, same market, same run (score x: the scoring "
+        "stage alone); all modes %s\n",
         agree ? "returned the same opportunities" : "did NOT return the same opportunities");
     write_json(runs, o, gpu);
     std::printf("wrote %s\n", o.json_out.c_str());

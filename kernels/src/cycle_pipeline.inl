@@ -45,7 +45,7 @@ struct IsCandidate {
     CycleScorer f;
     MACF_HD bool operator()(std::uint32_t c) const noexcept {
         const std::uint32_t s = f.segment_of(c);
-        return f.score(c, s).net_profit > f.params[s].threshold;
+        return dex::may_clear(f.score(c, s), f.params[s].score, f.params[s].threshold);
     }
 };
 
@@ -63,8 +63,7 @@ class ThrustPipeline final : public CyclePipeline {
     explicit ThrustPipeline(DeviceSystem system) : system_(system) {}
     DeviceSystem system() const noexcept override { return system_; }
 
-    void bind(const std::vector<std::uint32_t>& hops,
-              const std::vector<PipelineSegment>& segments,
+    void bind(const std::vector<std::uint32_t>& hops, const std::vector<PipelineSegment>& segments,
               const std::vector<dex::HopCoeffs>& edges) override {
         hops_.assign(hops.begin(), hops.end());
         segments_.assign(segments.begin(), segments.end());
@@ -90,22 +89,23 @@ class ThrustPipeline final : public CyclePipeline {
 
     std::vector<PipelineCandidate> score_all(const std::vector<PipelineParams>& params) override {
         const auto f = scorer(params);
-        const auto end = thrust::copy_if(thrust::counting_iterator<std::uint32_t>(0),
-                                         thrust::counting_iterator<std::uint32_t>(
-                                             static_cast<std::uint32_t>(cycles_)),
-                                         passed_.begin(), IsCandidate{f});
+        const auto end = thrust::copy_if(
+            thrust::counting_iterator<std::uint32_t>(0),
+            thrust::counting_iterator<std::uint32_t>(static_cast<std::uint32_t>(cycles_)),
+            passed_.begin(), IsCandidate{f});
         return candidates(static_cast<std::size_t>(end - passed_.begin()), f);
     }
 
-    std::vector<PipelineCandidate> score_listed(const std::vector<std::uint32_t>& ids,
-                                                const std::vector<PipelineParams>& params) override {
+    std::vector<PipelineCandidate> score_listed(
+        const std::vector<std::uint32_t>& ids, const std::vector<PipelineParams>& params) override {
         for (const auto id : ids) {
             if (id >= cycles_) throw std::out_of_range("listed cycle outside the resident set");
         }
         if (ids.empty()) return {};
         const auto f = scorer(params);
         const thrust::device_vector<std::uint32_t> d_ids(ids.begin(), ids.end());
-        const auto end = thrust::copy_if(d_ids.begin(), d_ids.end(), passed_.begin(), IsCandidate{f});
+        const auto end =
+            thrust::copy_if(d_ids.begin(), d_ids.end(), passed_.begin(), IsCandidate{f});
         return candidates(static_cast<std::size_t>(end - passed_.begin()), f);
     }
 
@@ -114,11 +114,9 @@ class ThrustPipeline final : public CyclePipeline {
         if (params.size() != segments_.size())
             throw std::invalid_argument("scoring: one parameter set per segment is needed");
         params_.assign(params.begin(), params.end());
-        return {thrust::raw_pointer_cast(hops_.data()),
-                thrust::raw_pointer_cast(segments_.data()),
+        return {thrust::raw_pointer_cast(hops_.data()), thrust::raw_pointer_cast(segments_.data()),
                 static_cast<std::uint32_t>(segments_.size()),
-                thrust::raw_pointer_cast(edges_.data()),
-                thrust::raw_pointer_cast(params_.data())};
+                thrust::raw_pointer_cast(edges_.data()), thrust::raw_pointer_cast(params_.data())};
     }
 
     /// The records of the first `count` cycles of passed_, copied back in cycle order.

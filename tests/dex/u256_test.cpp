@@ -168,3 +168,62 @@ TEST(U256, DoubleConversions) {
 }
 
 }  // namespace
+
+#ifdef MACF_U256_DIVIDE64
+namespace {
+
+/// A random limb with a random number of significant bits, or one of the patterns that make
+/// Knuth's quotient estimate need its corrections (all ones, a single bit, the top bit only).
+std::uint64_t random_limb(std::mt19937_64& rng) {
+    switch (rng() % 8) {
+        case 0:
+            return ~std::uint64_t{0};
+        case 1:
+            return std::uint64_t{1} << (rng() % 64);
+        case 2:
+            return std::uint64_t{1} << 63;
+        case 3:
+            return 0;
+        default:
+            return rng() >> (rng() % 64);
+    }
+}
+
+}  // namespace
+
+TEST(U256, SixtyFourBitLimbDivisionEqualsThirtyTwoBitDigits) {
+    namespace d = macf::dex::detail;
+    std::mt19937_64 rng(20261202);
+    for (int i = 0; i < 400000; ++i) {
+        std::uint64_t u[8] = {};
+        std::uint64_t v[4] = {};
+        const int m = 1 + static_cast<int>(rng() % 8);
+        const int n = 1 + static_cast<int>(rng() % 4);
+        for (int k = 0; k < m; ++k) u[k] = random_limb(rng);
+        for (int k = 0; k < n; ++k) v[k] = random_limb(rng);
+        if (v[n - 1] == 0) v[n - 1] = 1 + (rng() >> 1);
+        if (i % 5 == 0) {  // numerator just below a multiple of the divisor's top
+            for (int k = 0; k < n; ++k) u[m - 1 - (k % m)] = v[n - 1 - k];
+        }
+        const int mu = d::limb_count(u, 8);
+        std::uint64_t q64[8] = {};
+        std::uint64_t r64[4] = {};
+        if (mu == 0) continue;
+        d::knuth_divide64(u, mu, v, n, q64, r64);
+        std::uint32_t u32[16] = {};
+        std::uint32_t v32[8] = {};
+        const int m32 = d::to_digits(u, 8, u32);
+        const int n32 = d::to_digits(v, 4, v32);
+        std::uint32_t q32[16] = {};
+        std::uint32_t r32[8] = {};
+        d::knuth_divide(u32, m32, v32, n32, q32, r32);
+        std::uint64_t q_ref[8] = {};
+        std::uint64_t r_ref[4] = {};
+        d::from_digits(q32, 8, q_ref);
+        d::from_digits(r32, 4, r_ref);
+        for (int k = 0; k < mu; ++k) ASSERT_EQ(q64[k], q_ref[k]) << "case " << i << " limb " << k;
+        for (int k = mu; k < 8; ++k) ASSERT_EQ(q_ref[k], 0U) << "case " << i;
+        for (int k = 0; k < n; ++k) ASSERT_EQ(r64[k], r_ref[k]) << "case " << i << " limb " << k;
+    }
+}
+#endif

@@ -456,6 +456,20 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
             zero_for_one = m.tokens[h.token_in].address < m.tokens[h.token_out].address;
     macf::host::TradeOutcome out;
     std::thread ours([&] { out = executor.execute(m, *opp, srcs, gas); });
+    // A node call below that throws must not destroy a joinable thread (std::terminate hides
+    // the error): mine a block so the executor's wait ends, then join.
+    struct Joiner {
+        std::thread& thread;
+        macf::chain::RpcClient& rpc;
+        ~Joiner() {
+            if (!thread.joinable()) return;
+            try {
+                rpc.call("evm_mine");
+            } catch (...) {  // the join below still ends on the executor's own timeout
+            }
+            thread.join();
+        }
+    } joiner{ours, *rpc_};
     for (int i = 0; i < 600 && nonces_->pending().empty(); ++i)  // bounded: 30 s
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     send_from(

@@ -70,6 +70,24 @@ MACF_HD inline CycleScore optimal_trade(double a, double c, ScoreParams p) noexc
     return {ok ? input : 0.0, ok ? profit : -p.gas_cost};
 }
 
+/// Relative slack of `may_clear`: score_cycle's rounding, about 14 operations of 2^-53 each on
+/// the input's scale (the profit's error is ~1.6·10^-15 of the optimal input), with margin.
+inline constexpr double kScoreRelativeSlack = 1e-12;
+/// Absolute slack of `may_clear`, wei: the rounding of the gas cost and threshold to doubles.
+inline constexpr double kScoreAbsoluteSlack = 4.0;
+
+/// The filter every mode applies: true when score `s` could clear `threshold` (wei) once its
+/// rounding is allowed for: net + 10^-12·(input + gas + |threshold|) + 4 > threshold. The smooth
+/// score bounds a Uniswap V2 cycle's exact integer profit from above (docs/sizing.md), so with
+/// the slack no V2 cycle whose exact optimum clears the threshold is dropped. A cycle the score
+/// finds unprofitable at the margin (input 0) gets no slack. The same bits on every mode.
+MACF_HD inline bool may_clear(const CycleScore& s, const ScoreParams& p,
+                              double threshold) noexcept {
+    const double scale = s.input + p.gas_cost + (threshold < 0.0 ? -threshold : threshold);
+    const double slack = s.input > 0.0 ? kScoreRelativeSlack * scale + kScoreAbsoluteSlack : 0.0;
+    return s.net_profit + slack > threshold;
+}
+
 /// Scores one cycle whose hops are the edges `edge_ids[0 .. hops)` of the edge table `edges`.
 MACF_HD inline CycleScore score_cycle(const unsigned* edge_ids, unsigned hops,
                                       const HopCoeffs* edges, ScoreParams p) noexcept {

@@ -109,11 +109,29 @@ MACF_HD constexpr U256 operator-(const U256& a, const U256& b) noexcept {
     return r;
 }
 
+// Host builds with a 128-bit integer multiply and divide on 64-bit limbs (one instruction per
+// limb product, Knuth's algorithm D on limbs); CUDA builds and constant evaluation keep the
+// portable 32-bit digit code. Both give the same results (tests/dex/u256_test.cpp).
+#if defined(__SIZEOF_INT128__) && !defined(__CUDACC__)
+#define MACF_U256_DIVIDE64 1
+#endif
+
 namespace detail {
+
+#ifdef MACF_U256_DIVIDE64
+__extension__ typedef unsigned __int128 Limb2;  ///< two limbs: products and 128-bit dividends
+#endif
 
 /// Full 64×64 → 128-bit product: returns the low word, writes the high word to `hi`.
 MACF_HD constexpr std::uint64_t mul_64x64(std::uint64_t a, std::uint64_t b,
                                           std::uint64_t& hi) noexcept {
+#ifdef MACF_U256_DIVIDE64
+    if (!__builtin_is_constant_evaluated()) {
+        const Limb2 p = static_cast<Limb2>(a) * b;
+        hi = static_cast<std::uint64_t>(p >> 64);
+        return static_cast<std::uint64_t>(p);
+    }
+#endif
     // Portable schoolbook on 32-bit halves: constexpr and identical on host and device.
     const std::uint64_t a_lo = a & 0xffffffffULL;
     const std::uint64_t a_hi = a >> 32;
@@ -288,6 +306,107 @@ MACF_HD constexpr void knuth_divide(const std::uint32_t* u, int m, const std::ui
     }
 }
 
+#ifdef MACF_U256_DIVIDE64
+
+/// (hi·2^64 + lo) / d for hi < d, its remainder in `rem` (x86-64: one divq).
+inline std::uint64_t div_128_by_64(std::uint64_t hi, std::uint64_t lo, std::uint64_t d,
+                                   std::uint64_t& rem) noexcept {
+#if defined(__x86_64__)
+    std::uint64_t q;
+    asm("divq %[d]" : "=a"(q), "=d"(rem) : "a"(lo), "d"(hi), [d] "r"(d));
+    return q;
+#else
+    const Limb2 n = (static_cast<Limb2>(hi) << 64) | lo;
+    rem = static_cast<std::uint64_t>(n % d);
+    return static_cast<std::uint64_t>(n / d);
+#endif
+}
+
+/// Knuth's algorithm D on base-2^64 limbs (least significant first), for host code: divides
+/// the `m`-limb `u` by the `n`-limb `v` (n ≥ 1, v[n−1] ≠ 0, m ≤ 8, n ≤ 4), writing m limbs of
+/// quotient to `q` and n limbs of remainder to `r`. The same results as knuth_divide, with a
+/// quarter of its digit steps.
+inline void knuth_divide64(const std::uint64_t* u, int m, const std::uint64_t* v, int n,
+                           std::uint64_t* q, std::uint64_t* r) noexcept {
+    using U128 = Limb2;
+    for (int i = 0; i < m; ++i) q[i] = 0;
+    if (m < n) {
+        for (int i = 0; i < n; ++i) r[i] = i < m ? u[i] : 0;
+        return;
+    }
+    if (n == 1) {
+        std::uint64_t rem = 0;
+        for (int j = m - 1; j >= 0; --j) q[j] = div_128_by_64(rem, u[j], v[0], rem);
+        r[0] = rem;
+        return;
+    }
+    const int s = __builtin_clzll(v[n - 1]);
+    const auto carried = [s](std::uint64_t lower) { return s == 0 ? 0 : lower >> (64 - s); };
+    std::uint64_t vn[4] = {};
+    std::uint64_t un[9] = {};
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | carried(v[i - 1]);
+    vn[0] = v[0] << s;
+    un[m] = carried(u[m - 1]);
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | carried(u[i - 1]);
+    un[0] = u[0] << s;
+    for (int j = m - n; j >= 0; --j) {
+        // Estimate the quotient digit from the top two limbs (the remainder's top limb never
+        // exceeds the divisor's, so it is at most b − 1 when they are equal).
+        std::uint64_t qhat = 0;
+        std::uint64_t rhat = 0;
+        bool rhat_big = false;  // rhat ≥ 2^64: the refinement test cannot hold
+        if (un[j + n] >= vn[n - 1]) {
+            qhat = ~std::uint64_t{0};
+            const U128 t = static_cast<U128>(un[j + n - 1]) + vn[n - 1];
+            rhat = static_cast<std::uint64_t>(t);
+            rhat_big = (t >> 64) != 0;
+        } else {
+            qhat = div_128_by_64(un[j + n], un[j + n - 1], vn[n - 1], rhat);
+        }
+        while (!rhat_big && static_cast<U128>(qhat) * vn[n - 2] >
+                                ((static_cast<U128>(rhat) << 64) | un[j + n - 2])) {
+            --qhat;
+            const U128 t = static_cast<U128>(rhat) + vn[n - 1];
+            rhat = static_cast<std::uint64_t>(t);
+            rhat_big = (t >> 64) != 0;
+        }
+        // Multiply and subtract qhat · vn from un[j .. j+n].
+        std::uint64_t borrow = 0;
+        std::uint64_t carry = 0;
+        for (int i = 0; i < n; ++i) {
+            const U128 p = static_cast<U128>(qhat) * vn[i] + carry;
+            carry = static_cast<std::uint64_t>(p >> 64);
+            const auto low = static_cast<std::uint64_t>(p);
+            const std::uint64_t t = un[i + j] - low;
+            const std::uint64_t b1 = un[i + j] < low ? 1 : 0;
+            un[i + j] = t - borrow;
+            borrow = b1 + (t < borrow ? 1 : 0);
+        }
+        const std::uint64_t t = un[j + n] - carry;
+        const bool negative = un[j + n] < carry || t < borrow;
+        un[j + n] = t - borrow;
+        if (negative) {  // qhat was one too large: add the divisor back
+            --qhat;
+            std::uint64_t c = 0;
+            for (int i = 0; i < n; ++i) {
+                const U128 sum = static_cast<U128>(un[i + j]) + vn[i] + c;
+                un[i + j] = static_cast<std::uint64_t>(sum);
+                c = static_cast<std::uint64_t>(sum >> 64);
+            }
+            un[j + n] += c;
+        }
+        q[j] = qhat;
+    }
+    for (int i = 0; i < n; ++i) r[i] = (un[i] >> s) | (s == 0 ? 0 : un[i + 1] << (64 - s));
+}
+
+/// Significant limbs of the `count`-limb `words`.
+constexpr int limb_count(const std::uint64_t* words, int count) noexcept {
+    while (count > 0 && words[count - 1] == 0) --count;
+    return count;
+}
+#endif
+
 /// Splits `count` 64-bit words into 2·count base-2^32 digits; returns the significant count.
 MACF_HD constexpr int to_digits(const std::uint64_t* words, int count,
                                 std::uint32_t* digits) noexcept {
@@ -327,6 +446,17 @@ MACF_HD constexpr bool divmod(const U256& num, const U256& den, U256& quot, U256
         rem = U256{num.w[0] % den.w[0]};
         return true;
     }
+#ifdef MACF_U256_DIVIDE64
+    if (!__builtin_is_constant_evaluated()) {
+        std::uint64_t q[4] = {};
+        std::uint64_t r[4] = {};
+        detail::knuth_divide64(num.w, detail::limb_count(num.w, 4), den.w,
+                               detail::limb_count(den.w, 4), q, r);
+        quot = U256{q[0], q[1], q[2], q[3]};
+        rem = U256{r[0], r[1], r[2], r[3]};
+        return true;
+    }
+#endif
     std::uint32_t u[8] = {};
     std::uint32_t v[8] = {};
     const int m = detail::to_digits(num.w, 4, u);
@@ -347,6 +477,21 @@ MACF_HD constexpr bool divmod_wide(const std::uint64_t (&num)[8], const U256& de
     quot = U256{};
     rem = U256{};
     if (den.is_zero()) return false;
+#ifdef MACF_U256_DIVIDE64
+    if (!__builtin_is_constant_evaluated()) {
+        const int m64 = detail::limb_count(num, 8);
+        if (m64 == 0) return true;
+        std::uint64_t q[8] = {};
+        std::uint64_t r[4] = {};
+        detail::knuth_divide64(num, m64, den.w, detail::limb_count(den.w, 4), q, r);
+        for (int i = 4; i < 8; ++i) {
+            if (q[i] != 0) return false;
+        }
+        quot = U256{q[0], q[1], q[2], q[3]};
+        rem = U256{r[0], r[1], r[2], r[3]};
+        return true;
+    }
+#endif
     std::uint32_t u[16] = {};
     std::uint32_t v[8] = {};
     const int m = detail::to_digits(num, 8, u);

@@ -50,6 +50,8 @@ class CpuScorer : public Scorer {
     void bind(const CycleSet& cycles, std::span<const dex::HopCoeffs> edges) override {
         cycles_ = &cycles;
         edges_.assign(edges.begin(), edges.end());
+        rates_.resize(edges_.size());
+        for (std::size_t e = 0; e < edges_.size(); ++e) rates_[e] = edges_[e].a;
     }
 
     void update(const PoolDeltas& deltas) override {
@@ -59,6 +61,7 @@ class CpuScorer : public Scorer {
             if (deltas.edges[i] >= edges_.size())
                 throw std::out_of_range("pool deltas: edge id outside the bound topology");
             edges_[deltas.edges[i]] = deltas.coeffs[i];
+            rates_[deltas.edges[i]] = deltas.coeffs[i].a;
         }
     }
 
@@ -69,10 +72,13 @@ class CpuScorer : public Scorer {
         return *cycles_;
     }
     const dex::HopCoeffs* edges() const noexcept { return edges_.data(); }
+    /// Each edge's `a` alone (the rate screen gathers only these: half the bytes).
+    const double* rates() const noexcept { return rates_.data(); }
 
   private:
     const CycleSet* cycles_ = nullptr;
     std::vector<dex::HopCoeffs> edges_;
+    std::vector<double> rates_;
 };
 
 /// Listed cycles whose hops are fetched ahead of scoring.
@@ -115,7 +121,7 @@ class SequentialScorer final : public CpuScorer {
                 if (i + kPrefetchAhead < end) __builtin_prefetch(hops_of(ids[i + kPrefetchAhead]));
                 const dex::CycleScore r =
                     dex::score_cycle(hops_of(ids[i]), seg.hops, edges(), params[b.segment].score);
-                if (r.net_profit > params[b.segment].threshold)
+                if (dex::may_clear(r, params[b.segment].score, params[b.segment].threshold))
                     out.push_back({ids[i], r.input, r.net_profit});
             }
         }
@@ -129,19 +135,20 @@ class SequentialScorer final : public CpuScorer {
         const auto hops = set.cycle(c);
         const dex::CycleScore r =
             dex::score_cycle(hops.data(), static_cast<unsigned>(hops.size()), edges(), p.score);
-        if (r.net_profit > p.threshold) out.push_back({c, r.input, r.net_profit});
+        if (dex::may_clear(r, p.score, p.threshold)) out.push_back({c, r.input, r.net_profit});
     }
 };
 
 /// Runs `batches` of a full or listed round through the structure-of-arrays kernel.
 void run_batch(const CycleSet& set, std::span<const std::uint32_t> ids, const BatchRange& b,
-               const dex::HopCoeffs* edges, std::span<const SegmentParams> params,
-               std::vector<Candidate>& out) {
+               const dex::HopCoeffs* edges, const double* rates,
+               std::span<const SegmentParams> params, std::vector<Candidate>& out) {
     const CycleSegment& seg = set.segments[b.segment];
     if (ids.empty()) {
-        score_segment_batch(set, seg, b.first, b.count, edges, params[b.segment], out);
+        score_segment_batch(set, seg, b.first, b.count, {edges, rates}, params[b.segment], out);
     } else {
-        score_listed_batch(set, seg, ids.subspan(b.first, b.count), edges, params[b.segment], out);
+        score_listed_batch(set, seg, ids.subspan(b.first, b.count), {edges, rates},
+                           params[b.segment], out);
     }
 }
 
@@ -185,7 +192,7 @@ class BatchScorer final : public BatchedScorer {
                                std::span<const SegmentParams> params, ScoreStats& stats) override {
         std::vector<Candidate> out;
         for (const BatchRange& b : batches) {
-            run_batch(cycles(), ids, b, edges(), params, out);
+            run_batch(cycles(), ids, b, edges(), rates(), params, out);
             stats.cycles += b.count;
             ++stats.batches;
         }
@@ -212,7 +219,7 @@ class ParallelScorer final : public BatchedScorer {
             const std::size_t begin = batches.size() * t / tasks;
             const std::size_t end = batches.size() * (t + 1) / tasks;
             for (std::size_t i = begin; i < end; ++i)
-                run_batch(set, ids, batches[i], edges(), params, found[t]);
+                run_batch(set, ids, batches[i], edges(), rates(), params, found[t]);
         });
         std::size_t total = 0;
         for (const auto& f : found) total += f.size();

@@ -30,7 +30,9 @@ struct Candidate {
 /// Scoring parameters of one segment of the cycle set.
 struct SegmentParams {
     dex::ScoreParams score;  ///< flash-fee factor and gas cost (wei of the segment's base)
-    double threshold;        ///< keep cycles whose approximate net profit is above this
+    /// Keep cycles whose approximate net profit may be above this (dex::may_clear: the
+    /// score's rounding allowed for), wei of the segment's base token.
+    double threshold;
 };
 
 /// What changed in one round: the pools whose state changed, their fixed-size records, and

@@ -16,6 +16,13 @@
 
 namespace macf::host {
 
+/// The edge table as the batch kernel reads it: every edge's coefficients, and their rates
+/// `a` alone in a second array (indexed by edge id, the same values).
+struct BatchEdges {
+    const dex::HopCoeffs* coeffs;
+    const double* rates;
+};
+
 /// The CPU backend of `mode` (sequential, batch or parallel). `pool` is used by parallel
 /// mode and must outlive the scorer; `batch_size` ≥ 1 cycles per batch. Throws
 /// std::invalid_argument for a zero batch size or a parallel mode without a pool.
@@ -26,13 +33,13 @@ namespace macf::host {
 /// appending candidates in cycle order. Any `count`; the kernel works in L1-sized chunks.
 /// Shared by the batch and parallel scorers.
 void score_segment_batch(const CycleSet& cycles, const CycleSegment& segment, std::uint64_t first,
-                         std::uint64_t count, const dex::HopCoeffs* edges,
-                         const SegmentParams& params, std::vector<Candidate>& out);
+                         std::uint64_t count, const BatchEdges& edges, const SegmentParams& params,
+                         std::vector<Candidate>& out);
 
 /// Scores the cycles `ids` (ascending, all of `segment`) with the same kernel, gathering their
 /// hops chunk by chunk; appends candidates in id order. The incremental rounds' kernel.
 void score_listed_batch(const CycleSet& cycles, const CycleSegment& segment,
-                        std::span<const std::uint32_t> ids, const dex::HopCoeffs* edges,
+                        std::span<const std::uint32_t> ids, const BatchEdges& edges,
                         const SegmentParams& params, std::vector<Candidate>& out);
 
 }  // namespace macf::host
