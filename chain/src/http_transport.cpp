@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "macf/chain/rpc_client.hpp"
+#include "macf/chain/url_redact.hpp"
 
 namespace macf::chain {
 namespace {
@@ -40,7 +41,8 @@ Url parse_url(const std::string& url) {
         rest = url.substr(8);
         u.tls = true;
     } else {
-        throw std::invalid_argument("RPC URL '" + url + "': expected http:// or https://");
+        throw std::invalid_argument("RPC URL '" + redact_url(url) +
+                                    "': expected http:// or https://");
     }
     const auto slash = rest.find('/');
     const std::string authority = rest.substr(0, slash);
@@ -50,7 +52,8 @@ Url parse_url(const std::string& url) {
     u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : authority.substr(colon + 1);
     if (u.host.empty() || u.port.empty() ||
         u.port.find_first_not_of("0123456789") != std::string::npos) {
-        throw std::invalid_argument("RPC URL '" + url + "' is not http(s)://HOST[:PORT][/PATH]");
+        throw std::invalid_argument("RPC URL '" + redact_url(url) +
+                                    "' is not http(s)://HOST[:PORT][/PATH]");
     }
     return u;
 }
@@ -58,7 +61,7 @@ Url parse_url(const std::string& url) {
 class HttpTransport final : public Transport {
   public:
     HttpTransport(const std::string& url, const TlsOptions& tls, RequestHeaders headers)
-        : url_(url),
+        : url_(redact_url(url)),
           parts_(parse_url(url)),
           ctx_(ssl::context::tls_client),
           headers_(std::move(headers)) {

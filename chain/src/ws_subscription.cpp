@@ -11,6 +11,8 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 
+#include "macf/chain/url_redact.hpp"
+
 namespace macf::chain {
 namespace {
 
@@ -33,7 +35,8 @@ WsUrl parse_ws_url(const std::string& url) {
         rest = url.substr(6);
         u.tls = true;
     } else {
-        throw std::invalid_argument("WebSocket URL '" + url + "': expected ws:// or wss://");
+        throw std::invalid_argument("WebSocket URL '" + redact_url(url) +
+                                    "': expected ws:// or wss://");
     }
     const auto slash = rest.find('/');
     const std::string authority = rest.substr(0, slash);
@@ -43,7 +46,8 @@ WsUrl parse_ws_url(const std::string& url) {
     u.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
     if (u.host.empty() || u.port.empty() ||
         u.port.find_first_not_of("0123456789") != std::string::npos) {
-        throw std::invalid_argument("WebSocket URL '" + url + "' is not ws://HOST[:PORT][/PATH]");
+        throw std::invalid_argument("WebSocket URL '" + redact_url(url) +
+                                    "' is not ws://HOST[:PORT][/PATH]");
     }
     return u;
 }
@@ -85,7 +89,7 @@ struct WsSubscription::Impl {
     [[noreturn]] void lost(const std::string& what) {
         reset();
         reading = false;
-        throw TransportError(url + ": " + what);
+        throw TransportError(redact_url(url) + ": " + what);
     }
 
     void start_read() {
@@ -103,7 +107,7 @@ struct WsSubscription::Impl {
 
     /// Waits up to `wait` for one message; its text, or nullopt on timeout.
     std::optional<std::string> read_message(std::chrono::milliseconds wait) {
-        if (!open()) throw TransportError(url + ": not connected");
+        if (!open()) throw TransportError(redact_url(url) + ": not connected");
         start_read();
         io.restart();
         // Handlers run one at a time until the read completes, so a message is returned as soon
@@ -267,7 +271,7 @@ std::string WsSubscription::subscribe(const std::string& params) {
 
 std::string WsSubscription::request(const std::string& body) {
     Impl& s = *impl_;
-    if (!s.open()) throw TransportError(s.url + ": not connected");
+    if (!s.open()) throw TransportError(redact_url(s.url) + ": not connected");
     boost::system::error_code ec;
     bool written = false;
     s.with([&](auto& w) {
@@ -334,7 +338,7 @@ class WsTransport final : public Transport {
             throw;
         }
     }
-    std::string describe() const override { return url_; }
+    std::string describe() const override { return redact_url(url_); }
 
   private:
     std::string url_;

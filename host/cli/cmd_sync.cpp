@@ -11,6 +11,7 @@
 #include "chain_endpoint.hpp"
 #include "commands.hpp"
 #include "macf/chain/rpc_client.hpp"
+#include "macf/chain/url_redact.hpp"
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/sync/chain_sync.hpp"
@@ -87,7 +88,7 @@ void run_sync(const SyncOptions& opt) {
     const chain::TlsOptions tls{opt.ca_file};
     chain::RpcClient rpc(chain::make_transport(opt.rpc, tls), rpc_options);
     config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);
-    spdlog::info("connected to {} (chain id {})", opt.rpc, config.chain_id);
+    spdlog::info("connected to {} (chain id {})", chain::redact_url(opt.rpc), config.chain_id);
     host::ChainSync sync(rpc, config);
     {
         std::unique_ptr<Progress> bar;
@@ -123,11 +124,11 @@ void run_sync(const SyncOptions& opt) {
             try {
                 ws->connect();
                 ws->subscribe("[\"newHeads\"]");
-                spdlog::info("subscribed to newHeads on {}", opt.ws);
+                spdlog::info("subscribed to newHeads on {}", chain::redact_url(opt.ws));
                 ws_backoff = std::chrono::milliseconds(500);
             } catch (const std::exception& e) {
-                spdlog::warn("WebSocket {}: {}; polling, retry in {} ms", opt.ws, e.what(),
-                             ws_backoff.count());
+                spdlog::warn("WebSocket {}: {}; polling, retry in {} ms", chain::redact_url(opt.ws),
+                             e.what(), ws_backoff.count());
                 next_ws_attempt = std::chrono::steady_clock::now() + ws_backoff;
                 ws_backoff = std::min(std::chrono::milliseconds(30000), ws_backoff * 2);
             }
@@ -157,8 +158,8 @@ void run_sync(const SyncOptions& opt) {
             try {
                 (void)ws->next(std::chrono::milliseconds(opt.poll_ms));
             } catch (const std::exception& e) {
-                spdlog::warn("WebSocket {} lost: {}; polling until it reconnects", opt.ws,
-                             e.what());
+                spdlog::warn("WebSocket {} lost: {}; polling until it reconnects",
+                             chain::redact_url(opt.ws), e.what());
                 ws->close();
             }
         } else {

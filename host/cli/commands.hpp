@@ -30,6 +30,11 @@ enum ExitCode : int {
     kExitModesDisagree = 3,  ///< `--mode all` found modes returning different opportunities
 };
 
+/// Flushes stdout (both the C++ stream and C stdio) and returns `code`, or kExitError with a
+/// message on stderr when any write to stdout failed (a full disk, a closed pipe): results that
+/// did not reach stdout never exit 0.
+int check_stdout(int code) noexcept;
+
 /// The exit code a command asked for (kExitOk unless set).
 int& requested_exit_code() noexcept;
 

@@ -4,6 +4,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
@@ -35,16 +38,30 @@ int main(int argc, char** argv) {
         spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
         spdlog::set_level(spdlog::level::from_str(log_level));
     });
+    int code = macf::cli::kExitOk;
     try {
         app.parse(argc, argv);
+        code = macf::cli::requested_exit_code();
     } catch (const CLI::ParseError& e) {
         // app.exit prints the message (or the help); every usage error exits with 2.
-        return app.exit(e) == 0 ? macf::cli::kExitOk : macf::cli::kExitUsage;
+        code = app.exit(e) == 0 ? macf::cli::kExitOk : macf::cli::kExitUsage;
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
-        return macf::cli::kExitError;
+        code = macf::cli::kExitError;
     }
-    return macf::cli::requested_exit_code();
+    // Results go to stdout: a write that failed (a full disk, a closed pipe) must not exit 0.
+    return macf::cli::check_stdout(code);
+}
+
+int macf::cli::check_stdout(int code) noexcept {
+    std::cout.flush();
+    errno = 0;
+    const bool c_failed = std::fflush(stdout) != 0 || std::ferror(stdout) != 0;
+    const int err = errno;
+    if (!std::cout.fail() && !c_failed) return code;
+    std::fprintf(stderr, "macf: error: could not write the results to stdout%s%s\n",
+                 err != 0 ? ": " : "", err != 0 ? std::strerror(err) : "");
+    return code == kExitOk ? kExitError : code;
 }
 
 int& macf::cli::requested_exit_code() noexcept {

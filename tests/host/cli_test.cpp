@@ -76,6 +76,24 @@ TEST(Cli, BadMarketGivesAClearErrorAndExitOne) {
     EXPECT_NE(slurp(err).find("NOSUCHTOKEN"), std::string::npos);
 }
 
+TEST(Cli, OutputThatCannotBeWrittenIsAnErrorNotExitZero) {
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this system";
+    const std::string err =
+        (std::filesystem::temp_directory_path() / "macf_full_disk.err").string();
+    for (const std::string& args :
+         {std::string("gen --seed 5 --tokens 50 --pools 200 -o -"),
+          "scan --market " + kSample + " --json", "scan --market " + kSample + " --max-hops 2",
+          "quote --market " + kSample +
+              " --pool 0x63d02e7f9ff9a1bb0d7bce06024729592b5b95fc --token-in "
+              "0x2df29eaa545ea3be87c28bdaab894984724c6e9d --amount-in 1000000 --json"}) {
+        const auto r = macf::test::run_macf(args, ">/dev/full 2>" + err);
+        EXPECT_EQ(r.code, 1) << args;
+        EXPECT_NE(slurp(err).find("could not write the results to stdout"), std::string::npos)
+            << args << ": " << slurp(err);
+    }
+}
+
 TEST(Cli, GenIsDeterministicAndScannable) {
     const auto dir = std::filesystem::temp_directory_path();
     const std::string a = (dir / "macf_gen_a.json").string();

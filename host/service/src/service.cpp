@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/host/service/service.hpp"
+#include "macf/chain/url_redact.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -289,7 +290,7 @@ void Service::connect_and_sync() {
     e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, e.tls),
                                                e.rpc_options);
     e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
-    spdlog::info("connected to {} (chain id {})", config_.node.rpc, e.chain_id);
+    spdlog::info("connected to {} (chain id {})", chain::redact_url(config_.node.rpc), e.chain_id);
 
     SyncConfig sc;
     sc.factories = config_.discovery.factories;
@@ -466,9 +467,10 @@ void Service::wait_for_next_block(const std::atomic<bool>& stop) {
             try {
                 e.heads->connect();
                 e.heads->subscribe(R"(["newHeads"])");
-                spdlog::info("subscribed to newHeads on {}", config_.node.ws);
+                spdlog::info("subscribed to newHeads on {}", chain::redact_url(config_.node.ws));
             } catch (const std::exception& ex) {
-                spdlog::warn("WebSocket {}: {}; polling", config_.node.ws, ex.what());
+                spdlog::warn("WebSocket {}: {}; polling", chain::redact_url(config_.node.ws),
+                             ex.what());
                 e.next_ws_attempt = Clock::now() + std::chrono::seconds(5);
             }
         }
@@ -490,7 +492,8 @@ void Service::wait_for_next_block(const std::atomic<bool>& stop) {
                 }
                 return;
             } catch (const std::exception& ex) {
-                spdlog::warn("WebSocket {} lost: {}", config_.node.ws, ex.what());
+                spdlog::warn("WebSocket {} lost: {}", chain::redact_url(config_.node.ws),
+                             ex.what());
                 e.heads->close();
             }
         }
