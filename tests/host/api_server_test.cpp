@@ -176,6 +176,37 @@ TEST(ApiServer, BadRequestsGet4xxAndTheServerGoesOn) {
     EXPECT_EQ(request(port, http::verb::get, "/opportunities").status, 200U);
 }
 
+TEST(ApiServer, HostHeaderMustNameThisServer) {
+    // A DNS-rebinding page reaches the loopback API with its own name in Host: refused.
+    FakeBackend backend;
+    auto c = config();
+    c.allowed_hosts = {"macf.internal"};
+    macf::host::ApiServer server(c, backend);
+    const auto port = server.port();
+    const auto get = [port](const std::string& host_line) {
+        return raw(port, "GET /opportunities HTTP/1.1\r\n" + host_line + "\r\n\r\n");
+    };
+    EXPECT_EQ(get("Host: evil.example"), 421U);
+    EXPECT_EQ(get("Host: evil.example:" + std::to_string(port)), 421U);
+    EXPECT_EQ(get("Host: localhost.evil.example"), 421U);
+    EXPECT_EQ(get(""), 400U);  // HTTP/1.1 requires a Host
+    EXPECT_EQ(get("Host: 127.0.0.1:" + std::to_string(port)), 200U);
+    EXPECT_EQ(get("Host: LOCALHOST"), 200U);
+    EXPECT_EQ(get("Host: [::1]:" + std::to_string(port)), 200U);
+    EXPECT_EQ(get("Host: macf.internal:" + std::to_string(port)), 200U);
+    EXPECT_EQ(raw(port, "GET /opportunities HTTP/1.0\r\n\r\n"), 200U);
+    // The WebSocket upgrade is checked too.
+    EXPECT_EQ(raw(port,
+                  "GET /stream HTTP/1.1\r\nHost: evil.example\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n"),
+              421U);
+    EXPECT_TRUE(macf::host::api_host_allowed("10.0.0.7:9000", {}));
+    EXPECT_FALSE(macf::host::api_host_allowed("10.0.0.7:abc", {}));
+    EXPECT_FALSE(macf::host::api_host_allowed("1.2.3.4.5", {}));
+    EXPECT_FALSE(macf::host::api_host_allowed("[::1", {}));
+}
+
 TEST(ApiServer, RateLimitAnswers429WithRetryAfter) {
     FakeBackend backend;
     auto c = config();

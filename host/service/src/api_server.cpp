@@ -3,12 +3,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cctype>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -71,7 +73,55 @@ class RateLimiter {
 
 class StreamSession;
 
+std::string lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+bool is_ipv4_literal(std::string_view name) {
+    int parts = 0;
+    std::size_t i = 0;
+    while (i <= name.size()) {
+        const std::size_t dot = std::min(name.find('.', i), name.size());
+        const std::string_view part = name.substr(i, dot - i);
+        if (part.empty() || part.size() > 3 ||
+            part.find_first_not_of("0123456789") != std::string_view::npos) {
+            return false;
+        }
+        ++parts;
+        i = dot + 1;
+    }
+    return parts == 4;
+}
+
 }  // namespace
+
+bool api_host_allowed(std::string_view host, std::span<const std::string> allowed) {
+    const std::string full = lower_ascii(host);
+    std::string_view name = full;
+    if (!name.empty() && name.front() == '[') {
+        // An IPv6 literal, "[::1]" or "[::1]:8080".
+        const auto close = name.find(']');
+        if (close == std::string_view::npos) return false;
+        const std::string_view rest = name.substr(close + 1);
+        return rest.empty() || (rest.front() == ':' && rest.size() > 1 &&
+                                rest.find_first_not_of("0123456789", 1) == std::string_view::npos);
+    }
+    if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+        const std::string_view port = name.substr(colon + 1);
+        if (port.empty() || port.find_first_not_of("0123456789") != std::string_view::npos)
+            return false;
+        name = name.substr(0, colon);
+    }
+    if (name.empty()) return false;
+    if (is_ipv4_literal(name) || name == "localhost") return true;
+    for (const auto& a : allowed) {
+        const std::string want = lower_ascii(a);
+        if (want == full || want == name) return true;
+    }
+    return false;
+}
 
 struct ApiServer::Impl {
     ApiConfig config;
@@ -88,6 +138,10 @@ struct ApiServer::Impl {
         : config(c), backend(b), limiter(c.rate_limit_per_s, c.burst) {}
 
     void accept();
+    /// The response refusing `req` for its Host header (421, or 400 when HTTP/1.1 omits it),
+    /// or nullopt when the Host is served (api_host_allowed).
+    std::optional<http::response<http::string_body>> host_refusal(
+        const http::request<http::string_body>& req) const;
     http::response<http::string_body> handle(const http::request<http::string_body>& req,
                                              const std::string& client);
     void count(unsigned status) {
@@ -216,6 +270,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             return;
         }
         auto req = parser_->release();
+        if (const auto refusal = server_.host_refusal(req)) {
+            server_.count(static_cast<unsigned>(refusal->result_int()));
+            reply(std::move(*refusal), false);
+            return;
+        }
         if (websocket::is_upgrade(req)) {
             double retry = 0;
             if (req.target() == "/stream" && server_.limiter.allow(client_, retry)) {
@@ -278,6 +337,29 @@ void ApiServer::Impl::accept() {
         if (!ec) std::make_shared<HttpSession>(std::move(socket), *this)->start();
         accept();
     });
+}
+
+std::optional<http::response<http::string_body>> ApiServer::Impl::host_refusal(
+    const http::request<http::string_body>& req) const {
+    const auto host = req[http::field::host];
+    std::string why;
+    if (host.empty()) {
+        if (req.version() < 11) return std::nullopt;  // HTTP/1.0 may omit it
+        why = "a Host header is required";
+    } else if (!api_host_allowed(std::string_view(host.data(), host.size()),
+                                 config.allowed_hosts)) {
+        why = "Host '" + std::string(host) +
+              "' is not served here (IP addresses, localhost and api.allowed_hosts are)";
+    } else {
+        return std::nullopt;
+    }
+    http::response<http::string_body> res{
+        host.empty() ? http::status::bad_request : http::status::misdirected_request,
+        req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.body() = error_body(why);
+    res.prepare_payload();
+    return res;
 }
 
 http::response<http::string_body> ApiServer::Impl::handle(

@@ -251,6 +251,7 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
         s.integer("max_body_bytes", c.api.max_body_bytes, 1, 64 * 1024 * 1024);
         s.number("rate_limit_per_s", c.api.rate_limit_per_s, 0.001, 1e9);
         s.number("burst", c.api.burst, 1, 1e9);
+        s.strings("allowed_hosts", c.api.allowed_hosts);
         s.finish();
     }
     {

@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "macf/chain/address.hpp"
 #include "macf/dex/u256.hpp"
@@ -75,5 +77,11 @@ class ApiServer {
   private:
     std::unique_ptr<Impl> impl_;
 };
+
+/// True when a request's Host header `host` names this server: an IPv4 or bracketed IPv6
+/// literal or "localhost" (each with an optional port), or one of `allowed` (a name with or
+/// without a port, compared case-insensitively). Anything else is a name that could point at
+/// this address by DNS rebinding, and is refused.
+[[nodiscard]] bool api_host_allowed(std::string_view host, std::span<const std::string> allowed);
 
 }  // namespace macf::host

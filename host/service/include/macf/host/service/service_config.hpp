@@ -67,6 +67,10 @@ struct ApiConfig {
     std::size_t max_body_bytes = 64 * 1024;
     double rate_limit_per_s = 100;  ///< requests per second per client address
     double burst = 200;             ///< bucket size of that limit
+    /// Host names the API answers to besides IP literals and localhost (with or without a
+    /// port): a request whose Host header names anything else is refused with 421, so a
+    /// DNS-rebinding page cannot read the API through a browser.
+    std::vector<std::string> allowed_hosts;
 };
 
 /// [execution]: what the service does with its opportunities.
