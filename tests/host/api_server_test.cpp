@@ -259,6 +259,39 @@ TEST(ApiServer, StreamReceivesBroadcasts) {
     EXPECT_THROW(other.handshake("127.0.0.1", "/metrics"), beast::system_error);
 }
 
+TEST(ApiServer, StreamClientsCannotMakeTheServerBufferLargeMessages) {
+    FakeBackend backend;
+    macf::host::ApiServer server(config(), backend);
+    boost::asio::io_context io;
+    const auto connect = [&](beast::websocket::stream<beast::tcp_stream>& ws) {
+        beast::get_lowest_layer(ws).connect(
+            tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port()));
+        ws.handshake("127.0.0.1", "/stream");
+    };
+    beast::websocket::stream<beast::tcp_stream> small(io);
+    beast::websocket::stream<beast::tcp_stream> large(io);
+    connect(small);
+    connect(large);
+    for (int i = 0; i < 200 && server.stream_clients() < 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(server.stream_clients(), 2U);
+    small.write(boost::asio::buffer(std::string(100, 'a')));  // ignored, stays open
+    beast::error_code write_ec;  // the server may close it before the write ends
+    large.write(boost::asio::buffer(std::string(64 * 1024, 'b')), write_ec);  // over 1 KiB
+    for (int i = 0; i < 300 && server.stream_clients() != 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(server.stream_clients(), 1U);
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    beast::get_lowest_layer(large).expires_after(std::chrono::seconds(5));
+    large.read(buffer, ec);  // the server closed it (message too big)
+    EXPECT_TRUE(ec) << "the large client was not closed";
+    server.broadcast(R"({"block":7})");
+    buffer.consume(buffer.size());
+    small.read(buffer);
+    EXPECT_EQ(beast::buffers_to_string(buffer.data()), R"({"block":7})");
+}
+
 TEST(ApiServer, ListenAddressInUseIsAClearError) {
     FakeBackend backend;
     macf::host::ApiServer first(config(), backend);

@@ -33,6 +33,7 @@ using asio::ip::tcp;
 namespace {
 
 constexpr std::size_t kMaxStreamQueue = 256;
+constexpr std::size_t kMaxClientMessageBytes = 1024;  ///< what a /stream client may send
 
 std::string error_body(const std::string& message) {
     return "{\"error\":" + json_quote(message) + "}";
@@ -163,6 +164,9 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
 
     void start(http::request<http::string_body> req) {
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        // Clients send nothing the stream uses: a larger message closes the connection instead
+        // of being buffered (Beast's default would hold up to 16 MiB per client).
+        ws_.read_message_max(kMaxClientMessageBytes);
         ws_.async_accept(req,
                          beast::bind_front_handler(&StreamSession::on_accept, shared_from_this()));
     }
