@@ -88,7 +88,7 @@ class V2Split {
             forward = out;
         }
         if (input) *input = back;
-        return kProfitBias + forward - back - fee_up(back);
+        return kProfitBias + forward - back - evaluator_.flash_fee(back);
     }
 
     /// Φ⁺(v) ≥ Φ(v), biased; kMinusInfinity when v is out of reach even for real inputs.
@@ -112,13 +112,6 @@ class V2Split {
     }
 
   private:
-    U256 fee_up(const U256& x) const {
-        if (bps_ == 0) return {};
-        U256 fee;
-        if (!dex::mul_div_rounding_up(x, U256{bps_}, U256{10000}, fee)) return U256::max();
-        return fee;
-    }
-
     std::vector<V2Hop> hops_;
     unsigned split_;
     std::uint32_t bps_;
