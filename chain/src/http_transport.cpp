@@ -3,7 +3,10 @@
 // (resolve, connect, TLS handshake, write, read) bounded by the call's deadline (asynchronous
 // operations run to completion: Beast's timeouts apply to those only), the connection dropped
 // after an error. HTTPS verifies the server's certificate and host name (the system's trust
-// store, or the CA file given).
+// store, or the CA file given). The operations run in 50 ms slices so that a set cancel flag
+// closes the socket under a call to a hung node. Answers are bounded (kMaxRpcAnswerBytes): the
+// header is read first and its Content-Length checked, then the body piece by piece (Beast
+// 1.74's eager read let a response body run past the parser's limit).
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -80,10 +83,14 @@ class HttpTransport final : public Transport {
     }
 
     std::string post(const std::string& body, std::chrono::milliseconds timeout) override {
+        if (cancelled()) throw Cancelled(url_ + ": cancelled (stopping)");
         try {
             return parts_.tls ? exchange(tls_stream(timeout), body, timeout)
                               : exchange(plain_stream(timeout), body, timeout);
         } catch (const TransportError&) {
+            reset();
+            throw;
+        } catch (const Cancelled&) {
             reset();
             throw;
         } catch (const boost::system::system_error& e) {
@@ -104,10 +111,21 @@ class HttpTransport final : public Transport {
         tls_.reset();
     }
 
-    /// Runs the queued asynchronous operation to completion, bounded by the stream's deadline.
+    /// Runs the queued asynchronous operation to completion, bounded by the stream's deadline;
+    /// when the cancel flag is set meanwhile, closes the connection under it and throws
+    /// Cancelled.
     void run() {
         io_.restart();
-        io_.run();
+        while (!io_.stopped()) {
+            io_.run_for(std::chrono::milliseconds(50));
+            if (!io_.stopped() && cancelled()) {
+                boost::system::error_code ignored;
+                if (plain_) plain_->socket().close(ignored);
+                if (tls_) beast::get_lowest_layer(*tls_).socket().close(ignored);
+                io_.run();  // the aborted operation completes
+                throw Cancelled(url_ + ": cancelled (stopping)");
+            }
+        }
     }
 
     static void check(const boost::system::error_code& ec) {
@@ -174,15 +192,7 @@ class HttpTransport final : public Transport {
                           [&](const boost::system::error_code& e, std::size_t) { ec = e; });
         run();
         check(ec);
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(256U * 1024U * 1024U);  // a huge answer is an error, not an OOM
-        http::async_read(stream, buffer, parser,
-                         [&](const boost::system::error_code& e, std::size_t) { ec = e; });
-        run();
-        check(ec);
-        auto res = parser.release();
-        if (!res.keep_alive()) reset();
+        auto res = read_answer(stream);
         if (res.result() != http::status::ok) {
             const int status = static_cast<int>(res.result_int());
             throw TransportError(
@@ -190,6 +200,35 @@ class HttpTransport final : public Transport {
                 status);
         }
         return std::move(res.body());
+    }
+
+    /// Reads one response no larger than kMaxRpcAnswerBytes: the header, its Content-Length
+    /// checked, then the body one read at a time with its size checked after each.
+    template <class Stream>
+    http::response<http::string_body> read_answer(Stream& stream) {
+        const std::string too_large = url_ + ": the answer is above the " +
+                                      std::to_string(kMaxRpcAnswerBytes >> 20U) + " MiB limit";
+        boost::system::error_code ec;
+        const auto done = [&](const boost::system::error_code& e, std::size_t) { ec = e; };
+        beast::flat_buffer buffer;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(kMaxRpcAnswerBytes);
+        http::async_read_header(stream, buffer, parser, done);
+        run();
+        if (ec == http::error::body_limit) throw TransportError(too_large);
+        check(ec);
+        if (const auto length = parser.content_length(); length && *length > kMaxRpcAnswerBytes)
+            throw TransportError(too_large + " (Content-Length " + std::to_string(*length) + ")");
+        while (!parser.is_done()) {
+            http::async_read_some(stream, buffer, parser, done);
+            run();
+            if (ec == http::error::body_limit) throw TransportError(too_large);
+            check(ec);
+            if (parser.get().body().size() > kMaxRpcAnswerBytes) throw TransportError(too_large);
+        }
+        auto res = parser.release();
+        if (!res.keep_alive()) reset();
+        return res;
     }
 
     std::string url_;

@@ -138,12 +138,31 @@ RpcClient::RpcClient(std::unique_ptr<Transport> transport, RpcOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {
     if (options_.max_attempts == 0) options_.max_attempts = 1;
     if (options_.max_batch == 0) options_.max_batch = 1;
+    transport_->set_cancel_flag(options_.cancel);
+}
+
+void RpcClient::throw_if_cancelled() const {
+    if (options_.cancel != nullptr && options_.cancel->load())
+        throw Cancelled(transport_->describe() + ": cancelled (stopping)");
+}
+
+void RpcClient::back_off(const std::string& why, std::chrono::milliseconds& wait) {
+    if (options_.on_retry) options_.on_retry(why, wait);
+    const auto end = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < end) {
+        throw_if_cancelled();
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(20), end - std::chrono::steady_clock::now()));
+    }
+    throw_if_cancelled();
+    wait = std::min(options_.max_backoff, wait * 2);
 }
 
 std::string RpcClient::post_with_retries(const std::string& body, std::size_t calls_in_body) {
     std::chrono::milliseconds wait = options_.initial_backoff;
     for (unsigned attempt = 1;; ++attempt) {
         std::string why;
+        throw_if_cancelled();
         try {
             ++requests_;
             calls_ += calls_in_body;
@@ -156,9 +175,7 @@ std::string RpcClient::post_with_retries(const std::string& body, std::size_t ca
             }
             why = e.what();
         }
-        if (options_.on_retry) options_.on_retry(why, wait);
-        std::this_thread::sleep_for(wait);
-        wait = std::min(options_.max_backoff, wait * 2);
+        back_off(why, wait);
     }
 }
 
@@ -181,9 +198,7 @@ json::Value RpcClient::call(std::string_view method, std::string_view params) {
         RpcResult r = result_of(std::move(response));
         if (!r.error) return std::move(r.result);
         if (!r.error->rate_limited() || attempt >= options_.max_attempts) throw *r.error;
-        if (options_.on_retry) options_.on_retry(r.error->what(), wait);
-        std::this_thread::sleep_for(wait);
-        wait = std::min(options_.max_backoff, wait * 2);
+        back_off(r.error->what(), wait);
     }
 }
 
@@ -207,9 +222,7 @@ std::vector<RpcResult> RpcClient::batch_chunk(const std::vector<RpcCall>& calls,
             if (response.type == json::Value::Type::kObject && response.find("error") != nullptr) {
                 RpcResult r = result_of(std::move(response));
                 if (r.error && r.error->rate_limited() && attempt < options_.max_attempts) {
-                    if (options_.on_retry) options_.on_retry(r.error->what(), wait);
-                    std::this_thread::sleep_for(wait);
-                    wait = std::min(options_.max_backoff, wait * 2);
+                    back_off(r.error->what(), wait);
                     continue;
                 }
                 if (r.error) throw *r.error;
@@ -241,9 +254,7 @@ std::vector<RpcResult> RpcClient::batch_chunk(const std::vector<RpcCall>& calls,
             out.push_back(std::move(*slots[k]));
         }
         if (!limited || attempt >= options_.max_attempts) return out;
-        if (options_.on_retry) options_.on_retry("rate limited inside a batch", wait);
-        std::this_thread::sleep_for(wait);
-        wait = std::min(options_.max_backoff, wait * 2);
+        back_off("rate limited inside a batch", wait);
     }
 }
 

@@ -326,6 +326,9 @@ class WsTransport final : public Transport {
   public:
     WsTransport(const std::string& url, TlsOptions tls) : url_(url), tls_(std::move(tls)) {}
     std::string post(const std::string& body, std::chrono::milliseconds timeout) override {
+        // Cancellation is checked before each request (a WebSocket read in progress runs to
+        // its timeout).
+        if (cancelled()) throw Cancelled(redact_url(url_) + ": cancelled (stopping)");
         if (!ws_ || timeout != timeout_) {
             ws_ = std::make_unique<WsSubscription>(url_, timeout, tls_);
             timeout_ = timeout;

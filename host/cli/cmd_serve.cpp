@@ -2,14 +2,13 @@
 // `macf serve`: the long-running service (host/service.hpp) configured from a TOML file, the
 // environment and flags, stopped gracefully by SIGINT or SIGTERM.
 
-#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <csignal>
 
 #include "commands.hpp"
-#include "macf/host/io/json_text.hpp"
+#include "log_format.hpp"
 #include "macf/host/service/service.hpp"
 
 namespace macf::cli {
@@ -25,31 +24,6 @@ struct ServeOptions {
 };
 
 std::atomic<bool> g_stop{false};
-
-/// The log message as a JSON string (spdlog flag %*).
-class JsonMessage : public spdlog::custom_flag_formatter {
-  public:
-    void format(const spdlog::details::log_msg& msg, const std::tm&,
-                spdlog::memory_buf_t& dest) override {
-        const auto quoted =
-            host::json_quote(std::string_view(msg.payload.data(), msg.payload.size()));
-        dest.append(quoted.data(), quoted.data() + quoted.size());
-    }
-    std::unique_ptr<custom_flag_formatter> clone() const override {
-        return std::make_unique<JsonMessage>();
-    }
-};
-
-void use_log_format(const std::string& format) {
-    if (format == "json") {
-        auto f = std::make_unique<spdlog::pattern_formatter>();
-        f->add_flag<JsonMessage>('*').set_pattern(
-            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","message":%*})");
-        spdlog::set_formatter(std::move(f));
-    } else {
-        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-    }
-}
 
 void run_serve(const ServeOptions& o, bool level_from_flag) {
     host::ServiceConfig config;

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "log_format.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
     app.parse_complete_callback([&] {
         auto logger = spdlog::stderr_color_mt("macf");
         spdlog::set_default_logger(logger);
-        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+        macf::cli::use_log_format("plain");
         spdlog::set_level(spdlog::level::from_str(log_level));
     });
     int code = macf::cli::kExitOk;

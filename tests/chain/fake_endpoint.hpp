@@ -99,7 +99,10 @@ class FakeEndpoint {
                     headers[name] = std::string(field.value());
                 }
                 const FakeReply reply = handler_(req.body(), headers);
-                if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
+                // A delay ends early when the endpoint is destroyed (a hung node in a test).
+                const auto until = std::chrono::steady_clock::now() + reply.delay;
+                while (!stop_ && std::chrono::steady_clock::now() < until)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
                 if (reply.drop) break;
                 http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
                 res.set(http::field::content_type, "application/json");

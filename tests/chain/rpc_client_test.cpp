@@ -222,3 +222,65 @@ TEST(ChainSyncFake, AReorgDeeperThanTheJournalAsksForANewBootstrap) {
 }
 
 }  // namespace
+
+TEST(RpcClient, AnAnswerAboveTheLimitIsRefusedBeforeItIsRead) {
+    // 300 MiB of valid JSON (a long hex string): above the 256 MiB limit, refused once its
+    // header says so, not buffered. Beast 1.74 left the limit unchecked when it was set
+    // explicitly; the limit is now also checked on the body read so far.
+    const std::string huge = "\"0x" + std::string(300U << 20U, '0') + "\"";
+    FakeEndpoint node([&](const std::string& body) -> FakeReply { return {200, ok(body, huge)}; });
+    auto options = fast();
+    options.timeout = std::chrono::milliseconds(20000);
+    options.max_attempts = 1;
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), options);
+    try {
+        (void)rpc.call("eth_chainId");
+        FAIL() << "a 300 MiB answer was taken";
+    } catch (const macf::chain::TransportError& e) {
+        EXPECT_NE(std::string(e.what()).find("256 MiB"), std::string::npos) << e.what();
+    }
+}
+
+TEST(RpcClient, ACancelFlagStopsACallToAHungNodeAndTheRetryWaits) {
+    // The node holds every request for 3 s; the call has a 10 s timeout and 5 attempts. Setting
+    // the flag ends it within a fraction of a second, as Cancelled (not a retry).
+    std::atomic<bool> cancel{false};
+    FakeEndpoint node([](const std::string& body) -> FakeReply {
+        return {200, ok(body, "\"0x1\""), std::chrono::milliseconds(3000)};
+    });
+    auto options = fast();
+    options.timeout = std::chrono::milliseconds(10000);
+    options.max_attempts = 5;
+    options.cancel = &cancel;
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), options);
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        cancel = true;
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled);
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stopper.join();
+    EXPECT_LT(took, 0.6);
+    // A cancelled client refuses further calls at once, without a request.
+    const int before = node.requests();
+    EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled);
+    EXPECT_EQ(node.requests(), before);
+
+    // A retry's back-off wait is cut short too: a node that refuses connections, 5 s waits.
+    std::atomic<bool> cancel2{false};
+    auto slow_retry = options;
+    slow_retry.cancel = &cancel2;
+    slow_retry.initial_backoff = std::chrono::milliseconds(5000);
+    macf::chain::RpcClient refused(macf::chain::make_http_transport("http://127.0.0.1:1/"),
+                                   slow_retry);
+    std::thread stopper2([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        cancel2 = true;
+    });
+    const auto t1 = std::chrono::steady_clock::now();
+    EXPECT_THROW((void)refused.call("eth_chainId"), macf::chain::Cancelled);
+    stopper2.join();
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count(), 0.6);
+}

@@ -4,9 +4,13 @@
 # scripts/setup.sh or the pinned npm lock, runs as a non-root user, copies only paths that
 # exist; the compose file names existing Dockerfiles, publishes ports on 127.0.0.1 only, and
 # the demo node script and its configuration template parse.
-#   tests/docker/check-images.sh REPO_ROOT
+# Given the built binary, every shared library it loads must be installed in the CPU image's
+# runtime stage (mapped to its Debian package with dpkg -S): macf once failed to start there for
+# want of libtomlplusplus.so.3.
+#   tests/docker/check-images.sh REPO_ROOT [MACF_BINARY]
 set -euo pipefail
 root=$1
+binary=${2:-}
 cd "$root"
 fail() { echo "check-images: $*"; exit 1; }
 for f in docker/Dockerfile.cpu docker/Dockerfile.cuda docker/Dockerfile.node; do
@@ -32,4 +36,25 @@ if python3 -c 'import yaml' 2>/dev/null; then
     python3 -c 'import yaml,sys; yaml.safe_load(open("docker/compose.yaml"))' || fail "compose.yaml is not YAML"
 fi
 bash -n tools/evm/demo-node.sh || fail "demo-node.sh does not parse"
-echo "check-images: 3 Dockerfiles and compose.yaml consistent (no engine here: nothing was built)"
+for service in node macf macf-gpu; do
+    python3 - "$service" <<'PY' || fail "compose service $service has no restart policy"
+import re, sys
+text = open("docker/compose.yaml").read()
+block = re.search(r"^  " + re.escape(sys.argv[1]) + r":\n((?:    .*\n|\n)*)", text, re.M)
+sys.exit(0 if block and re.search(r"^    restart: (unless-stopped|always|on-failure)", block.group(1), re.M) else 1)
+PY
+done
+grep -q "grep -vE" docker/Dockerfile.cuda || fail "the CUDA image copies libraries by a list of names (it missed one before)"
+libraries=0
+if [[ -n "$binary" && -x "$binary" ]] && command -v dpkg >/dev/null; then
+    runtime=$(awk '/^FROM /{stage++} stage==2' docker/Dockerfile.cpu)
+    while read -r lib; do
+        pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1 || true)
+        [[ -n "$pkg" ]] || pkg=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)
+        [[ -n "$pkg" ]] || fail "no Debian package owns $lib (macf loads it)"
+        case "$pkg" in libc6 | libstdc++6 | libgcc-s1) continue ;; esac  # in debian:12-slim
+        grep -qw -- "$pkg" <<<"$runtime" || fail "macf loads $lib ($pkg), which the CPU image's runtime stage does not install"
+        libraries=$((libraries + 1))
+    done < <(ldd "$binary" | awk '/=> \// {print $3}')
+fi
+echo "check-images: 3 Dockerfiles and compose.yaml consistent, $libraries libraries of macf in the CPU runtime stage (no engine here: nothing was built)"

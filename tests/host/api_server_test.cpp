@@ -4,14 +4,22 @@
 // WebSocket stream receiving broadcasts; the server keeps answering after each bad request.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <mutex>
 
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "api_client.hpp"
 #include "macf/chain/json.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/service/api_server.hpp"
@@ -38,6 +46,11 @@ struct FakeBackend : macf::host::ApiBackend {
         if (a.bytes[19] == 0x01) return std::string(R"({"kind":"uniswap_v2"})");
         return std::nullopt;
     }
+    std::optional<std::string> withdrawn;
+    std::optional<std::string> withdrawn_reason() override {
+        std::lock_guard lock(m);
+        return withdrawn;
+    }
     void set_paused(bool p) override {
         std::lock_guard lock(m);
         paused = p;
@@ -48,36 +61,8 @@ struct FakeBackend : macf::host::ApiBackend {
     }
 };
 
-struct Reply {
-    unsigned status = 0;
-    std::string body;
-    std::string header(const std::string& name) const {
-        const auto it = headers.find(name);
-        return it == headers.end() ? "" : it->second;
-    }
-    std::map<std::string, std::string> headers;
-};
-
-Reply request(std::uint16_t port, http::verb verb, const std::string& target,
-              const std::string& body = {}, const std::string& token = {}) {
-    boost::asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    http::request<http::string_body> req{verb, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    req.body() = body;
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    Reply r;
-    r.status = res.result_int();
-    r.body = res.body();
-    for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
-    return r;
-}
+using macf::test::Reply;
+using macf::test::request;
 
 /// Sends raw bytes and returns the status line's code (0 when the server just closed).
 unsigned raw(std::uint16_t port, const std::string& bytes) {
@@ -303,6 +288,98 @@ TEST(ApiServer, ListenAddressInUseIsAClearError) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find(c.listen), std::string::npos) << e.what();
     }
+}
+
+TEST(ApiServer, WithdrawnStateIsNotServed) {
+    // While the service re-syncs, pools and opportunities of a chain that may no longer hold
+    // them answer 503 with the reason; health and metrics still answer.
+    FakeBackend backend;
+    macf::host::ApiServer server(config(), backend);
+    const auto port = server.port();
+    const std::string pool = "/pools/0x" + std::string(38, '0') + "01";
+    EXPECT_EQ(request(port, http::verb::get, pool).status, 200U);
+    {
+        std::lock_guard lock(backend.m);
+        backend.withdrawn = "re-syncing (the chain reorganised deeper than the journal)";
+    }
+    auto r = request(port, http::verb::get, pool);
+    EXPECT_EQ(r.status, 503U);
+    EXPECT_EQ(macf::chain::json::parse(r.body).find("error")->text,
+              "re-syncing (the chain reorganised deeper than the journal)");
+    EXPECT_EQ(request(port, http::verb::get, "/opportunities").status, 503U);
+    EXPECT_EQ(request(port, http::verb::get, "/metrics").status, 200U);
+}
+
+/// An open TCP connection to the server that has sent nothing.
+struct IdleConnection {
+    boost::asio::io_context io;
+    tcp::socket socket{io};
+    IdleConnection() { socket.open(tcp::v4()); }  // the descriptor, not connected yet
+    explicit IdleConnection(std::uint16_t port) : IdleConnection() { connect(port); }
+    void connect(std::uint16_t port) {
+        socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    }
+};
+
+TEST(ApiServer, ConnectionsAboveTheCapAreRefusedWith503) {
+    FakeBackend backend;
+    auto c = config();
+    c.max_connections = 3;
+    macf::host::ApiServer server(c, backend);
+    const auto port = server.port();
+    EXPECT_EQ(server.max_connections(), 3U);
+    std::vector<std::unique_ptr<IdleConnection>> idle;
+    for (int i = 0; i < 3; ++i) idle.push_back(std::make_unique<IdleConnection>(port));
+    for (int i = 0; i < 200 && server.open_connections() < 3; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(server.open_connections(), 3U);
+    const auto refused = request(port, http::verb::get, "/health");
+    EXPECT_EQ(refused.status, 503U);
+    EXPECT_EQ(refused.header("Retry-After"), "1");
+    EXPECT_EQ(macf::chain::json::parse(refused.body).find("error")->text,
+              "too many open connections");
+    EXPECT_EQ(server.counters().refused_connections, 1U);
+    idle.pop_back();  // a place frees when a connection closes
+    for (int i = 0; i < 200 && server.open_connections() > 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(request(port, http::verb::get, "/health").status, 200U);
+}
+
+TEST(ApiServer, RunningOutOfDescriptorsPausesAcceptingInsteadOfSpinning) {
+    // The soft descriptor limit lowered to what is open now plus a few: connections beyond it
+    // fail in accept (EMFILE). The server retries every 100 ms (not in a loop at full speed),
+    // and answers again once descriptors are free.
+    FakeBackend backend;
+    auto c = config();
+    c.max_connections = 100000;  // the cap must not be what stops them
+    macf::host::ApiServer server(c, backend);
+    const auto port = server.port();
+    rlimit saved{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    std::vector<std::unique_ptr<IdleConnection>> idle;
+    for (int i = 0; i < 4; ++i) idle.push_back(std::make_unique<IdleConnection>(port));
+    int highest = 0;  // the highest descriptor open now
+    for (int fd = 0; fd < 65536; ++fd)
+        if (fcntl(fd, F_GETFD) != -1) highest = fd;
+    // The clients' descriptors exist before the limit drops; the server's side of each new
+    // connection is one descriptor more than the limit allows.
+    std::vector<std::unique_ptr<IdleConnection>> more;
+    for (int i = 0; i < 3; ++i) more.push_back(std::make_unique<IdleConnection>());
+    rlimit low = saved;
+    low.rlim_cur = static_cast<rlim_t>(highest + 16);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+    std::vector<int> fillers;  // every descriptor left under the limit taken
+    for (int fd = dup(0); fd != -1; fd = dup(0)) fillers.push_back(fd);
+    for (auto& connection : more) connection->connect(port);  // queued in the backlog
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    const auto failures = server.counters().accept_failures;
+    for (const int fd : fillers) close(fd);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+    EXPECT_GE(failures, 1U) << "no accept failed: the limit did not bite";
+    EXPECT_LE(failures, 15U) << "accept retried in a loop instead of every 100 ms";
+    more.clear();
+    idle.clear();
+    EXPECT_EQ(request(port, http::verb::get, "/health").status, 200U);
 }
 
 }  // namespace

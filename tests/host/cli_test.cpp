@@ -8,9 +8,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "macf/chain/json.hpp"
 #include "macf/host/io/market_json.hpp"
+#include "macf/host/model/safe_text.hpp"
 #include "run_macf.hpp"
 
 namespace {
@@ -74,6 +76,54 @@ TEST(Cli, BadMarketGivesAClearErrorAndExitOne) {
     EXPECT_NE(msg.find("\"address\""), std::string::npos) << msg;
     EXPECT_EQ(run("scan --market " + kSample + " --base NOSUCHTOKEN", err).code, 1);
     EXPECT_NE(slurp(err).find("NOSUCHTOKEN"), std::string::npos);
+}
+
+TEST(Cli, ControlCharactersNeverReachTheTerminalOrTheLog) {
+    // A token symbol with an escape sequence and a newline (from a market file; a token
+    // contract's symbol() is treated the same), and a --base naming it raw: the plain log and
+    // the text results show them escaped, so no line is forged and no escape reaches a terminal.
+    const auto dir = std::filesystem::temp_directory_path();
+    const std::string market = (dir / "macf_evil_symbol.json").string();
+    {
+        std::ifstream in(kSample);
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string json = text.str();
+        const auto at = json.find("\"symbol\":\"WETH\"");
+        ASSERT_NE(at, std::string::npos);
+        json.replace(at, 15, R"("symbol":"W\u001b[31mX\nforged line")");
+        std::ofstream(market) << json;
+    }
+    const std::string err = (dir / "macf_evil_symbol.err").string();
+    const auto r = run("scan --market " + market + " --max-hops 2 --top 3", err);
+    EXPECT_EQ(r.code, 0);
+    const std::string log = slurp(err);
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "an escape reached stdout";
+    EXPECT_EQ(r.out.find("\nforged line"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("W\\x1b[31mX\\nforged line"), std::string::npos) << r.out;
+    const auto bad =
+        run("scan --market " + kSample + " --base \"$(printf 'EVIL\\033[2J\\nforged line')\"", err);
+    EXPECT_EQ(bad.code, 1);
+    const std::string message = slurp(err);
+    EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+    EXPECT_EQ(message.find("\nforged line"), std::string::npos) << message;
+    EXPECT_NE(message.find("EVIL\\x1b[2J\\nforged line"), std::string::npos) << message;
+    EXPECT_EQ(log.find('\x1b'), std::string::npos);
+}
+
+TEST(SafeText, EscapesControlsAndBrokenUtf8AndKeepsText) {
+    using macf::host::safe_text;
+    EXPECT_EQ(safe_text("WETH"), "WETH");
+    EXPECT_EQ(safe_text("a\nb\rc\td"), "a\\nb\\rc\\td");
+    EXPECT_EQ(safe_text(std::string("\x1b[31m\x7f\0", 7)), "\\x1b[31m\\x7f\\x00");
+    EXPECT_EQ(safe_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\xa6\x84"),
+              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\xa6\x84");
+    EXPECT_EQ(safe_text("\xc2\x9b"
+                        "2J"),
+              "\\u009b2J");                                   // C1 CSI
+    EXPECT_EQ(safe_text("\x9b\xff\xc3"), "\\x9b\\xff\\xc3");  // not UTF-8
+    EXPECT_EQ(safe_text("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
+    EXPECT_EQ(safe_text("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
 }
 
 TEST(Cli, OutputThatCannotBeWrittenIsAnErrorNotExitZero) {

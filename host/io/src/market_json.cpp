@@ -11,6 +11,7 @@
 #include "macf/dex/tick_math.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/io/json_text.hpp"
+#include "macf/host/model/safe_text.hpp"
 
 namespace macf::host {
 namespace json = chain::json;
@@ -346,7 +347,8 @@ void parse_tokens(std::string_view origin, const Value& root, Market& m) {
         Token token;
         token.address = parse_address(ctx, t, "address");
         ctx.where += " (" + token.address.to_hex() + ")";
-        token.symbol = ctx.require(t, "symbol", Value::Type::kString).text;
+        // Display text: control characters escaped on entry (they would reach terminals and logs).
+        token.symbol = safe_text(ctx.require(t, "symbol", Value::Type::kString).text);
         token.decimals = static_cast<std::uint8_t>(ctx.int_field(t, "decimals", 0, 77));
         m.tokens.push_back(std::move(token));
     }

@@ -3,9 +3,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
 #include <algorithm>
+#include <atomic>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -17,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "macf/chain/json.hpp"
 #include "macf/dex/u256_text.hpp"
@@ -74,6 +79,42 @@ class RateLimiter {
 
 class StreamSession;
 
+/// One counted connection: holds a place under api.max_connections until destroyed.
+class ConnectionSlot {
+  public:
+    explicit ConnectionSlot(std::atomic<std::size_t>& open) : open_(&open) { open_->fetch_add(1); }
+    ConnectionSlot(ConnectionSlot&& other) noexcept : open_(std::exchange(other.open_, nullptr)) {}
+    ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+    ConnectionSlot(const ConnectionSlot&) = delete;
+    ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+    ~ConnectionSlot() {
+        if (open_ != nullptr) open_->fetch_sub(1);
+    }
+
+  private:
+    std::atomic<std::size_t>* open_;
+};
+
+/// `wanted` lowered so that it and a reserve of 64 descriptors fit the process's limit
+/// (raising the soft limit towards the hard one first).
+std::size_t connection_cap(std::size_t wanted) {
+    constexpr rlim_t kReserve = 64;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+    const rlim_t need = static_cast<rlim_t>(wanted) + kReserve;
+    if (limit.rlim_cur < need) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? need : std::min(need, limit.rlim_max);
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur >= need) return wanted;
+    const std::size_t cap =
+        limit.rlim_cur > kReserve + 1 ? static_cast<std::size_t>(limit.rlim_cur - kReserve) : 1;
+    spdlog::warn("api: max_connections lowered from {} to {}: the descriptor limit is {}", wanted,
+                 cap, static_cast<unsigned long long>(limit.rlim_cur));
+    return cap;
+}
+
 std::string lower_ascii(std::string_view text) {
     std::string out(text);
     for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -127,8 +168,14 @@ bool api_host_allowed(std::string_view host, std::span<const std::string> allowe
 struct ApiServer::Impl {
     ApiConfig config;
     ApiBackend& backend;
+    std::atomic<std::size_t> open{0};  ///< connections open (declared before io: outlives them)
+    std::size_t max_connections = 1;
     asio::io_context io;
     tcp::acceptor acceptor{io};
+    asio::steady_timer accept_pause{io};  ///< accepting again after an accept failed
+    bool accept_failing = false;          ///< logged once per run of failures
+    std::uint64_t failures_in_run = 0;
+    std::chrono::steady_clock::time_point last_refusal_log{};
     RateLimiter limiter;
     std::vector<std::thread> threads;
     mutable std::mutex mutex;
@@ -139,6 +186,10 @@ struct ApiServer::Impl {
         : config(c), backend(b), limiter(c.rate_limit_per_s, c.burst) {}
 
     void accept();
+    /// An accept failed (EMFILE and the like): logged once per run, accepting resumes in 100 ms.
+    void accept_failed(const beast::error_code& ec);
+    /// Answers 503 on a connection above the cap and closes it, without blocking.
+    void refuse(tcp::socket socket);
     /// The response refusing `req` for its Host header (421, or 400 when HTTP/1.1 omits it),
     /// or nullopt when the Host is served (api_host_allowed).
     std::optional<http::response<http::string_body>> host_refusal(
@@ -159,8 +210,8 @@ namespace {
 /// One /stream client: a queue of messages written one at a time on its strand.
 class StreamSession : public std::enable_shared_from_this<StreamSession> {
   public:
-    StreamSession(tcp::socket&& socket, ApiServer::Impl& server)
-        : ws_(std::move(socket)), server_(server) {}
+    StreamSession(tcp::socket&& socket, ApiServer::Impl& server, ConnectionSlot slot)
+        : ws_(std::move(socket)), server_(server), slot_(std::move(slot)) {}
 
     void start(http::request<http::string_body> req) {
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -226,6 +277,7 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
 
     websocket::stream<beast::tcp_stream> ws_;
     ApiServer::Impl& server_;
+    ConnectionSlot slot_;
     beast::flat_buffer buffer_;
     std::deque<std::shared_ptr<const std::string>> queue_;
 };
@@ -233,8 +285,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
 /// One HTTP connection: requests read with a body limit and a deadline, answered in order.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
   public:
-    HttpSession(tcp::socket&& socket, ApiServer::Impl& server)
-        : stream_(std::move(socket)), server_(server) {
+    HttpSession(tcp::socket&& socket, ApiServer::Impl& server, ConnectionSlot slot)
+        : stream_(std::move(socket)), server_(server), slot_(std::move(slot)) {
         beast::error_code ec;
         const auto remote = stream_.socket().remote_endpoint(ec);
         client_ = ec ? "unknown" : remote.address().to_string();
@@ -283,7 +335,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             double retry = 0;
             if (req.target() == "/stream" && server_.limiter.allow(client_, retry)) {
                 server_.count(101);
-                std::make_shared<StreamSession>(stream_.release_socket(), server_)
+                std::make_shared<StreamSession>(stream_.release_socket(), server_, std::move(slot_))
                     ->start(std::move(req));
                 return;
             }
@@ -328,6 +380,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     beast::tcp_stream stream_;
     ApiServer::Impl& server_;
+    ConnectionSlot slot_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::string client_;
@@ -338,9 +391,65 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 void ApiServer::Impl::accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted) return;
-        if (!ec) std::make_shared<HttpSession>(std::move(socket), *this)->start();
+        if (ec) {
+            accept_failed(ec);
+            return;
+        }
+        if (accept_failing) {
+            spdlog::info("api: accepting connections again ({} accepts failed meanwhile)",
+                         failures_in_run);
+            accept_failing = false;
+        }
+        if (open.load() >= max_connections) {
+            refuse(std::move(socket));
+        } else {
+            std::make_shared<HttpSession>(std::move(socket), *this, ConnectionSlot(open))->start();
+        }
         accept();
     });
+}
+
+void ApiServer::Impl::accept_failed(const beast::error_code& ec) {
+    {
+        std::lock_guard lock(mutex);
+        ++counters.accept_failures;
+    }
+    if (!accept_failing) {
+        accept_failing = true;
+        failures_in_run = 0;
+        spdlog::warn("api: cannot accept a connection: {} ({} open); retrying every 100 ms",
+                     ec.message(), open.load());
+    }
+    ++failures_in_run;
+    accept_pause.expires_after(std::chrono::milliseconds(100));
+    accept_pause.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) accept();
+    });
+}
+
+void ApiServer::Impl::refuse(tcp::socket socket) {
+    static constexpr std::string_view kRefusal =
+        "HTTP/1.1 503 Service Unavailable\r\nServer: macf\r\nContent-Type: application/json\r\n"
+        "Retry-After: 1\r\nConnection: close\r\nContent-Length: 37\r\n\r\n"
+        "{\"error\":\"too many open connections\"}";
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) (void)socket.write_some(asio::buffer(kRefusal.data(), kRefusal.size()), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    std::uint64_t refused = 0;
+    {
+        std::lock_guard lock(mutex);
+        refused = ++counters.refused_connections;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_refusal_log > std::chrono::seconds(10)) {
+        last_refusal_log = now;
+        spdlog::warn(
+            "api: {} connections open, the cap (api.max_connections); refusing more ({} "
+            "refused so far)",
+            open.load(), refused);
+    }
 }
 
 std::optional<http::response<http::string_body>> ApiServer::Impl::host_refusal(
@@ -407,11 +516,15 @@ http::response<http::string_body> ApiServer::Impl::handle(
     if (target == "/opportunities") {
         if (!only(http::verb::get))
             return answer(http::status::method_not_allowed, error_body("use GET"));
+        if (const auto why = backend.withdrawn_reason())
+            return answer(http::status::service_unavailable, error_body(*why));
         return answer(http::status::ok, backend.opportunities_json());
     }
     if (target.rfind("/pools/", 0) == 0) {
         if (!only(http::verb::get))
             return answer(http::status::method_not_allowed, error_body("use GET"));
+        if (const auto why = backend.withdrawn_reason())
+            return answer(http::status::service_unavailable, error_body(*why));
         const std::string text = target.substr(7);
         const auto address = chain::Address::parse(text);
         if (!address)
@@ -487,6 +600,7 @@ ApiServer::ApiServer(const ApiConfig& config, ApiBackend& backend, unsigned thre
     if (!ec) impl_->acceptor.bind(endpoint, ec);
     if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) throw std::runtime_error("api.listen '" + config.listen + "': " + ec.message());
+    impl_->max_connections = connection_cap(config.max_connections);
     impl_->accept();
     for (unsigned i = 0; i < std::max(1U, threads); ++i)
         impl_->threads.emplace_back([this] { impl_->io.run(); });
@@ -519,6 +633,10 @@ std::size_t ApiServer::stream_clients() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->streams.size();
 }
+
+std::size_t ApiServer::open_connections() const { return impl_->open.load(); }
+
+std::size_t ApiServer::max_connections() const { return impl_->max_connections; }
 
 ApiCounters ApiServer::counters() const {
     std::lock_guard lock(impl_->mutex);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/host/service/service.hpp"
-#include "macf/chain/url_redact.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -13,11 +12,13 @@
 #include "macf/chain/eth.hpp"
 #include "macf/chain/flash_sources.hpp"
 #include "macf/chain/signing_key.hpp"
+#include "macf/chain/url_redact.hpp"
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/host/engine/engine.hpp"
 #include "macf/host/exec/execution_stack.hpp"
 #include "macf/host/exec/trade_executor.hpp"
+#include "macf/host/io/json_text.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/io/opportunity_json.hpp"
 #include "macf/host/state/reserve_cache.hpp"
@@ -30,8 +31,18 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr std::chrono::milliseconds kFirstRetry{1000};  ///< initial sync and re-sync
+constexpr std::chrono::milliseconds kLongestRetry{60000};
+constexpr std::chrono::milliseconds kLongestFollowWait{30000};
+
 double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string seconds_text(std::chrono::milliseconds wait) {
+    std::ostringstream o;
+    o << static_cast<double>(wait.count()) / 1000.0 << " s";
+    return o.str();
 }
 
 /// Sleeps up to `total`, waking early when `stop` is set.
@@ -53,13 +64,18 @@ struct Service::Runtime {
     std::unique_ptr<ReserveCache> cache;
     std::unique_ptr<Engine> engine;  ///< built with the first topology
     std::uint64_t chain_id = 0;
+    SyncConfig sync_config;
     chain::TlsOptions tls;
     chain::RpcOptions rpc_options;
     // Execution (when enabled).
     std::unique_ptr<chain::RpcClient> exec_rpc;  ///< the worker's own connection
     std::unique_ptr<ExecutionStack> execution;
     // Following.
-    bool topology_changed = true;                  ///< the next round scores every cycle
+    bool topology_changed = true;  ///< the next round scores every cycle
+    bool resync_needed = false;    ///< the state is withdrawn until a re-sync
+    std::chrono::milliseconds resync_wait = kFirstRetry;
+    Clock::time_point next_resync = Clock::now();
+    unsigned follow_failures = 0;                  ///< consecutive failed heads or blocks
     std::unique_ptr<chain::WsSubscription> heads;  ///< newHeads, when a WebSocket is configured
     Clock::time_point next_ws_attempt = Clock::now();
     std::uint64_t announced = 0;  ///< the last head newHeads announced
@@ -84,15 +100,49 @@ Service::~Service() {
 std::string Service::health_json(bool& healthy) {
     std::lock_guard lock(state_mutex_);
     const std::uint64_t lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
-    healthy = synced_ && lag <= 2;
+    const bool answered = last_answer_ != SteadyTime{};
+    const double silent = answered ? seconds_since(last_answer_) : 0;
+    const double head_age = answered ? seconds_since(head_seen_at_) : 0;
+    // The first that applies: not synced yet, state withdrawn, node silent, head stale, lag.
+    std::string status = "ok";
+    std::string reason = problem_;
+    if (!synced_) {
+        status = "syncing";
+    } else if (!withdrawn_.empty()) {
+        status = "resyncing";
+        reason = withdrawn_;
+    } else if (silent > config_.node.unreachable_after_s) {
+        status = "node_unreachable";
+        reason = "no answer from the node for " + std::to_string(static_cast<long long>(silent)) +
+                 " s" + (problem_.empty() ? "" : ": " + problem_);
+    } else if (config_.node.max_head_age_s != 0 && head_age > config_.node.max_head_age_s) {
+        status = "stale";
+        reason = "no new block for " + std::to_string(static_cast<long long>(head_age)) + " s";
+    } else if (lag > 2) {
+        status = "lagging";
+        reason = std::to_string(lag) + " blocks behind the head";
+    }
+    healthy = status == "ok";
     std::ostringstream o;
-    o << "{\"status\":\""
-      << (!synced_  ? "syncing"
-          : healthy ? "ok"
-                    : "lagging")
-      << "\",\"synced\":" << (synced_ ? "true" : "false") << ",\"head_block\":" << head_block_
+    o.setf(std::ios::fixed);
+    o.precision(1);
+    o << "{\"status\":\"" << status
+      << "\",\"reason\":" << (reason.empty() ? "null" : json_quote(reason))
+      << ",\"synced\":" << (synced_ ? "true" : "false") << ",\"head_block\":" << head_block_
       << ",\"synced_block\":" << synced_block_ << ",\"lag_blocks\":" << lag
-      << ",\"published_block\":" << published_block_ << ",\"mode\":\""
+      << ",\"node_silent_s\":";
+    if (answered) {
+        o << silent;
+    } else {
+        o << "null";
+    }
+    o << ",\"head_age_s\":";
+    if (answered) {
+        o << head_age;
+    } else {
+        o << "null";
+    }
+    o << ",\"published_block\":" << published_block_ << ",\"mode\":\""
       << mode_name(config_.engine.mode) << "\",\"execution\":\""
       << (!config_.execution.enabled ? "off"
           : paused_.load()           ? "paused"
@@ -101,7 +151,21 @@ std::string Service::health_json(bool& healthy) {
     return o.str();
 }
 
-std::string Service::metrics_text() { return metrics_.render(); }
+std::string Service::metrics_text() {
+    // Live values, measured when scraped (a hung node stops every event that would set them).
+    bool healthy = false;
+    (void)health_json(healthy);
+    metrics_.gauge("macf_healthy", "1 while /health answers 200").set(healthy ? 1 : 0);
+    {
+        std::lock_guard lock(state_mutex_);
+        if (last_answer_ != SteadyTime{})
+            metrics_
+                .gauge("macf_node_silent_seconds",
+                       "Seconds since the node last answered the head request")
+                .set(seconds_since(last_answer_));
+    }
+    return metrics_.render();
+}
 
 std::string Service::opportunities_json() {
     std::lock_guard lock(state_mutex_);
@@ -109,14 +173,62 @@ std::string Service::opportunities_json() {
 }
 
 std::optional<std::string> Service::pool_json(const chain::Address& pool) {
-    std::shared_lock lock(market_mutex_);
-    if (!runtime_->sync) return std::nullopt;
-    const Market& m = runtime_->sync->market();
-    const auto index = m.find_pool(pool);
-    if (!index) return std::nullopt;
-    std::ostringstream o;
-    write_pool(m, m.pools[*index], o);
-    return o.str();
+    std::lock_guard lock(pools_mutex_);
+    const auto it = pool_json_.find(pool);
+    if (it == pool_json_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<std::string> Service::withdrawn_reason() {
+    std::lock_guard lock(state_mutex_);
+    if (withdrawn_.empty()) return std::nullopt;
+    return withdrawn_;
+}
+
+void Service::publish_pools(const Market& m, const std::vector<std::uint32_t>& changed, bool all) {
+    // Pools dropped by a roll-back leave the market shorter: everything is written again.
+    if (m.pools.size() < pools_published_) all = true;
+    std::vector<std::pair<chain::Address, std::string>> written;
+    const auto write = [&](std::uint32_t p) {
+        std::ostringstream o;
+        write_pool(m, m.pools[p], o);
+        written.emplace_back(m.pools[p].address, o.str());
+    };
+    if (all) {
+        for (std::uint32_t p = 0; p < m.pools.size(); ++p) write(p);
+    } else {
+        for (const auto p : changed)
+            if (p < m.pools.size()) write(p);
+    }
+    std::lock_guard lock(pools_mutex_);
+    if (all) pool_json_.clear();
+    for (auto& [address, json] : written) pool_json_[address] = std::move(json);
+    pools_published_ = m.pools.size();
+}
+
+void Service::withdraw_state(const std::string& reason) {
+    {
+        std::lock_guard lock(state_mutex_);
+        withdrawn_ = reason;
+        current_.clear();
+        opportunities_json_ = R"({"block":null,"opportunities":[]})";
+    }
+    {
+        std::lock_guard lock(pools_mutex_);
+        pool_json_.clear();
+        pools_published_ = 0;
+    }
+    {
+        std::lock_guard lock(work_mutex_);
+        next_trade_.reset();  // sized on a state that no longer holds
+    }
+    metrics_.gauge("macf_state_withdrawn", "1 while the chain state is withdrawn (re-syncing)")
+        .set(1);
+}
+
+void Service::set_problem(const std::string& problem) {
+    std::lock_guard lock(state_mutex_);
+    problem_ = problem;
 }
 
 void Service::set_paused(bool paused) {
@@ -286,36 +398,55 @@ void Service::connect_and_sync() {
     Runtime& e = *runtime_;
     e.rpc_options = chain::logged_rpc_options(std::chrono::milliseconds(config_.node.timeout_ms),
                                               config_.node.attempts);
+    e.rpc_options.cancel = stop_;
     e.tls = chain::TlsOptions{config_.node.ca_file};
     e.rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, e.tls),
                                                e.rpc_options);
-    e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
-    spdlog::info("connected to {} (chain id {})", chain::redact_url(config_.node.rpc), e.chain_id);
-
-    SyncConfig sc;
-    sc.factories = config_.discovery.factories;
-    sc.from_block = config_.discovery.from_block;
-    sc.log_chunk = config_.discovery.log_chunk;
-    sc.journal_depth = config_.discovery.journal_depth;
-    sc.chain_id = e.chain_id;
-    {
-        std::unique_lock lock(market_mutex_);  // the API reads e.sync from its threads
-        e.sync = std::make_unique<ChainSync>(*e.rpc, sc);
-    }
+    e.sync_config.factories = config_.discovery.factories;
+    e.sync_config.from_block = config_.discovery.from_block;
+    e.sync_config.log_chunk = config_.discovery.log_chunk;
+    e.sync_config.journal_depth = config_.discovery.journal_depth;
     e.cache = std::make_unique<ReserveCache>(
         std::chrono::milliseconds(static_cast<long long>(config_.engine.cache_ttl_s * 1000)));
-    std::unique_lock lock(market_mutex_);
+    for (auto wait = kFirstRetry;; wait = std::min(kLongestRetry, wait * 2)) {
+        try {
+            initial_sync();
+            set_problem("");
+            return;
+        } catch (const chain::Cancelled&) {
+            throw;
+        } catch (const std::exception& ex) {
+            const std::string why = std::string("initial sync failed: ") + ex.what();
+            spdlog::error("{}; retrying in {}", why, seconds_text(wait));
+            set_problem(why);
+            metrics_.counter("macf_sync_failures_total", "Initial syncs and re-syncs that failed")
+                .add();
+        }
+        wait_or_stop(*stop_, wait);
+        if (stop_->load()) throw chain::Cancelled("stopped during the initial sync");
+    }
+}
+
+void Service::initial_sync() {
+    Runtime& e = *runtime_;
+    e.chain_id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
+    spdlog::info("connected to {} (chain id {})", chain::redact_url(config_.node.rpc), e.chain_id);
+    e.sync_config.chain_id = e.chain_id;
+    auto sync = std::make_unique<ChainSync>(*e.rpc, e.sync_config);
     std::string current;
     const auto t0 = Clock::now();
-    const std::uint64_t block = e.sync->bootstrap(
+    const std::uint64_t block = sync->bootstrap(
         std::nullopt, [&](const std::string& what, std::uint64_t done, std::uint64_t total) {
             if (what != current) {
                 current = what;
                 spdlog::info("sync: {} ({} of {})", what, done, total);
             }
         });
-    spdlog::info("synced {} pools at block {} in {:.1f} s", e.sync->market().pools.size(), block,
+    spdlog::info("synced {} pools at block {} in {:.1f} s", sync->market().pools.size(), block,
                  seconds_since(t0));
+    publish_pools(sync->market(), {}, true);
+    std::unique_lock lock(market_mutex_);
+    e.sync = std::move(sync);
 }
 
 void Service::start_execution(const std::atomic<bool>& stop) {
@@ -325,7 +456,7 @@ void Service::start_execution(const std::atomic<bool>& stop) {
         x.key_file.empty() ? chain::load_key_env(x.key_env) : chain::load_key_file(x.key_file);
     e.exec_rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, e.tls),
                                                     e.rpc_options);
-    chain::check_executor(*e.exec_rpc, x.executor, key.address(), e.chain_id);
+    chain::check_executor(*e.rpc, x.executor, key.address(), e.chain_id);  // cancellable
     ExecutionSettings es;
     es.executor = x.executor;
     es.chain_id = e.chain_id;
@@ -380,13 +511,18 @@ void Service::rebuild_topology() {
                      t.cycles.size(), t.base_tokens.size());
 }
 
-std::uint64_t Service::read_head() {
+std::optional<std::uint64_t> Service::read_head() {
     Runtime& e = *runtime_;
     try {
         const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
         const auto* number = latest.find("number");
         if (number == nullptr) throw std::runtime_error("the latest block has no number");
         const std::uint64_t head = chain::parse_quantity_u64(number->text);
+        {
+            std::lock_guard lock(state_mutex_);
+            last_answer_ = Clock::now();
+            if (head > head_block_ || head_seen_at_ == SteadyTime{}) head_seen_at_ = last_answer_;
+        }
         // Gas price of the scoring: configured, or the latest base fee + 1 gwei.
         CostModel& costs = e.engine->settings().costs;
         if (config_.engine.gas_price_gwei > 0) {
@@ -396,9 +532,56 @@ std::uint64_t Service::read_head() {
             costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
         }
         return head;
+    } catch (const chain::Cancelled&) {
+        throw;
     } catch (const std::exception& ex) {
         spdlog::warn("reading the latest block: {}", ex.what());
-        return 0;
+        set_problem(std::string("reading the latest block: ") + ex.what());
+        return std::nullopt;
+    }
+}
+
+void Service::resync() {
+    Runtime& e = *runtime_;
+    wait_or_stop(*stop_, std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::max(Clock::duration::zero(), e.next_resync - Clock::now())));
+    if (stop_->load()) return;
+    try {
+        const std::uint64_t id = chain::parse_quantity_u64(e.rpc->call("eth_chainId").text);
+        if (id != e.chain_id)
+            throw SyncError("the node now serves chain id " + std::to_string(id) + ", not " +
+                            std::to_string(e.chain_id));
+        auto fresh = std::make_unique<ChainSync>(*e.rpc, e.sync_config);
+        const auto t0 = Clock::now();
+        const std::uint64_t block = fresh->bootstrap();
+        publish_pools(fresh->market(), {}, true);
+        {
+            std::unique_lock lock(market_mutex_);
+            e.sync = std::move(fresh);
+        }
+        rebuild_topology();
+        e.topology_changed = true;
+        e.resync_needed = false;
+        e.resync_wait = kFirstRetry;
+        {
+            std::lock_guard lock(state_mutex_);
+            withdrawn_.clear();
+            synced_block_ = block;
+        }
+        metrics_.gauge("macf_state_withdrawn", "1 while the chain state is withdrawn (re-syncing)")
+            .set(0);
+        spdlog::info("re-synced {} pools at block {} in {:.1f} s", e.sync->market().pools.size(),
+                     block, seconds_since(t0));
+    } catch (const chain::Cancelled&) {
+        throw;
+    } catch (const std::exception& ex) {
+        spdlog::error("re-sync failed: {}; next attempt in {}", ex.what(),
+                      seconds_text(e.resync_wait));
+        metrics_.counter("macf_sync_failures_total", "Initial syncs and re-syncs that failed")
+            .add();
+        withdraw_state(std::string("re-syncing (") + ex.what() + ")");
+        e.next_resync = Clock::now() + e.resync_wait;
+        e.resync_wait = std::min(kLongestRetry, e.resync_wait * 2);
     }
 }
 
@@ -410,21 +593,24 @@ bool Service::follow_blocks(std::uint64_t head, std::vector<BlockReport>& report
         std::unique_lock lock(market_mutex_);
         reports = e.sync->follow();
         e.sync->publish(*e.cache, &dirty);
+        publish_pools(e.sync->market(), dirty, false);
+        e.follow_failures = 0;
+        set_problem("");
     } catch (const ReorgTooDeep& ex) {
-        spdlog::error("{}; discovering and reading every pool again", ex.what());
-        std::unique_lock lock(market_mutex_);
-        try {
-            e.sync->bootstrap();
-            lock.unlock();
-            rebuild_topology();
-            e.topology_changed = true;
-        } catch (const std::exception& again) {
-            spdlog::error("bootstrap failed: {} (retrying)", again.what());
-        }
+        spdlog::error("{}; withdrawing the state and discovering every pool again", ex.what());
+        withdraw_state(std::string("re-syncing (") + ex.what() + ")");
+        e.resync_needed = true;
+        e.next_resync = Clock::now();
+        e.resync_wait = kFirstRetry;
         return false;
+    } catch (const chain::Cancelled&) {
+        throw;
     } catch (const std::exception& ex) {
+        ++e.follow_failures;
         spdlog::error("following: {} (state kept at block {}; retrying)", ex.what(),
                       e.sync->synced_block());
+        set_problem(std::string("following: ") + ex.what());
+        return false;
     }
     return true;
 }
@@ -501,6 +687,14 @@ void Service::wait_for_next_block(const std::atomic<bool>& stop) {
     wait_or_stop(stop, std::chrono::milliseconds(config_.node.poll_ms));
 }
 
+void Service::back_off_after_failure(const std::atomic<bool>& stop) {
+    Runtime& e = *runtime_;
+    const unsigned doublings = std::min(e.follow_failures > 0 ? e.follow_failures - 1 : 0U, 16U);
+    const auto wait = std::min(kLongestFollowWait,
+                               std::chrono::milliseconds(config_.node.poll_ms) * (1U << doublings));
+    wait_or_stop(stop, wait);
+}
+
 void Service::shut_down() {
     Runtime& e = *runtime_;
     spdlog::info("stopping: {}", config_.execution.enabled ? "waiting for the trade in flight"
@@ -514,40 +708,64 @@ void Service::shut_down() {
     if (e.execution && !e.execution->flush_alerts(std::chrono::seconds(10)))
         spdlog::warn("alerts still queued at shutdown");
     api_.reset();
-    spdlog::info("stopped at block {}", e.sync->synced_block());
+    if (e.sync) {
+        spdlog::info("stopped at block {}", e.sync->synced_block());
+    } else {
+        spdlog::info("stopped before the initial sync completed");
+    }
 }
 
 void Service::run(const std::atomic<bool>& stop) {
     Runtime& e = *runtime_;
+    stop_ = &stop;
     api_ = std::make_unique<ApiServer>(config_.api, *this);
     api_port_ = api_->port();
-    spdlog::info("API listening on {} (port {}); control {}", config_.api.listen, api_->port(),
-                 config_.api.token.empty() ? "disabled (no token)" : "needs the bearer token");
-    connect_and_sync();
-    // The execution side, when enabled: checked now, so a bad key or executor stops the start.
-    if (config_.execution.enabled) start_execution(stop);
-    if (!config_.node.ws.empty())
-        e.heads = std::make_unique<chain::WsSubscription>(
-            config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), e.tls);
-    rebuild_topology();  // the graph and cycles; rebuilt when the followed pools change
-    while (!stop.load()) {
-        const std::uint64_t head = read_head();
-        const auto t_apply = Clock::now();
-        std::vector<BlockReport> reports;
-        std::vector<std::uint32_t> dirty;
-        if (!follow_blocks(head, reports, dirty)) continue;  // re-synced from scratch
-        const double apply_s = seconds_since(t_apply);
-        record_follow(head, reports);
-        if (e.sync->market().pools.size() != e.engine->topology().pools) {
-            rebuild_topology();
-            e.topology_changed = true;
+    spdlog::info("API listening on {} (port {}); control {}; at most {} connections",
+                 config_.api.listen, api_->port(),
+                 config_.api.token.empty() ? "disabled (no token)" : "needs the bearer token",
+                 api_->max_connections());
+    try {
+        connect_and_sync();
+        // The execution side, when enabled: checked now, so a bad key or executor stops the
+        // start.
+        if (config_.execution.enabled) start_execution(stop);
+        if (!config_.node.ws.empty())
+            e.heads = std::make_unique<chain::WsSubscription>(
+                config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), e.tls);
+        rebuild_topology();  // the graph and cycles; rebuilt when the followed pools change
+        while (!stop.load()) {
+            if (e.resync_needed) {
+                resync();  // waits out its back-off first
+                continue;
+            }
+            const std::optional<std::uint64_t> head = read_head();
+            if (!head) {
+                ++e.follow_failures;
+                back_off_after_failure(stop);
+                continue;
+            }
+            const auto t_apply = Clock::now();
+            std::vector<BlockReport> reports;
+            std::vector<std::uint32_t> dirty;
+            if (!follow_blocks(*head, reports, dirty)) {
+                if (!e.resync_needed) back_off_after_failure(stop);
+                continue;
+            }
+            const double apply_s = seconds_since(t_apply);
+            record_follow(*head, reports);
+            if (e.sync->market().pools.size() != e.engine->topology().pools) {
+                rebuild_topology();
+                e.topology_changed = true;
+            }
+            if (!reports.empty() || e.topology_changed) {
+                const bool full = e.topology_changed || !config_.engine.incremental;
+                score_round(dirty, full, e.sync->synced_block(), apply_s);
+                e.topology_changed = false;
+            }
+            wait_for_next_block(stop);  // a newHeads notification or the polling interval
         }
-        if (!reports.empty() || e.topology_changed) {
-            const bool full = e.topology_changed || !config_.engine.incremental;
-            score_round(dirty, full, e.sync->synced_block(), apply_s);
-            e.topology_changed = false;
-        }
-        wait_for_next_block(stop);  // a newHeads notification or the polling interval
+    } catch (const chain::Cancelled&) {
+        spdlog::info("stop requested: the call to the node in progress was abandoned");
     }
     shut_down();
 }

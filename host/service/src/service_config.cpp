@@ -193,6 +193,8 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
         s.integer("timeout_ms", c.node.timeout_ms, 1, 600000);
         s.integer("attempts", c.node.attempts, 1, 20);
         s.integer("poll_ms", c.node.poll_ms, 10, 600000);
+        s.integer("unreachable_after_s", c.node.unreachable_after_s, 1, 86400);
+        s.integer("max_head_age_s", c.node.max_head_age_s, 0, 86400);
         s.finish();
     }
     {
@@ -252,6 +254,7 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
         s.number("rate_limit_per_s", c.api.rate_limit_per_s, 0.001, 1e9);
         s.number("burst", c.api.burst, 1, 1e9);
         s.strings("allowed_hosts", c.api.allowed_hosts);
+        s.integer("max_connections", c.api.max_connections, 1, 1000000);
         s.finish();
     }
     {

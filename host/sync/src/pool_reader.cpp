@@ -12,6 +12,7 @@
 #include "macf/chain/hex.hpp"
 #include "macf/dex/tick_math.hpp"
 #include "macf/host/model/pool_state.hpp"
+#include "macf/host/model/safe_text.hpp"
 #include "sync_detail.hpp"
 
 namespace macf::host {
@@ -37,7 +38,7 @@ void ChainSync::fetch_tokens(const std::vector<Address>& tokens, std::uint64_t b
         }
         try {
             const auto s = result_bytes(results[2 * i + 1], "symbol()");
-            token.symbol = AbiReader(s).string(0);
+            token.symbol = safe_text(AbiReader(s).string(0));  // display text, escaped
         } catch (const std::exception& e) {
             spdlog::warn("token {}: no symbol() ({})", tokens[i].to_hex(), e.what());
         }

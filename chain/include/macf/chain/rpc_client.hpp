@@ -6,6 +6,7 @@
 // limiting (HTTP 429, JSON-RPC rate-limit errors), and a clear error for every malformed
 // response. Responses are parsed with simdjson into chain::json values.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -39,6 +40,13 @@ class MalformedResponse : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The call was abandoned because its cancel flag was set (the process is stopping); not
+/// retried.
+class Cancelled : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
 /// A JSON-RPC error object returned by the server.
 class RpcError : public std::runtime_error {
   public:
@@ -67,7 +75,22 @@ class Transport {
     virtual std::string post(const std::string& body, std::chrono::milliseconds timeout) = 0;
     /// A description for logs (the URL).
     virtual std::string describe() const = 0;
+    /// From now on, a post() in progress or started while `*flag` is true throws Cancelled
+    /// within about 50 ms (HTTP: the socket is closed under it; other transports may only
+    /// check between steps). nullptr: never cancelled. `flag` must outlive the transport.
+    virtual void set_cancel_flag(const std::atomic<bool>* flag) { cancel_ = flag; }
+
+  protected:
+    /// True when the cancel flag is set.
+    [[nodiscard]] bool cancelled() const noexcept { return cancel_ != nullptr && cancel_->load(); }
+
+  private:
+    const std::atomic<bool>* cancel_ = nullptr;
 };
+
+/// The largest answer a node may send (bytes): a larger one is a TransportError read no
+/// further than its header (or than the limit, for answers without a Content-Length).
+inline constexpr std::size_t kMaxRpcAnswerBytes = std::size_t{256} << 20U;
 
 /// TLS settings of https:// (and wss://) endpoints.
 struct TlsOptions {
@@ -93,6 +116,10 @@ struct RpcOptions {
     std::chrono::milliseconds initial_backoff{100};  ///< wait after the first failure
     std::chrono::milliseconds max_backoff{5000};     ///< the waits double up to this
     std::size_t max_batch = 100;                     ///< calls per HTTP request in batch()
+    /// When set and true, calls stop: the call in progress and every later one throws
+    /// Cancelled (within about 50 ms on HTTP), waits between retries included. Must outlive
+    /// the client.
+    const std::atomic<bool>* cancel = nullptr;
     /// Called before each wait (for logs and tests); may be empty.
     std::function<void(const std::string& why, std::chrono::milliseconds wait)> on_retry;
 };
@@ -135,6 +162,9 @@ class RpcClient {
     std::string endpoint() const { return transport_->describe(); }
 
   private:
+    void throw_if_cancelled() const;
+    /// Logs `why`, waits `wait` (throwing Cancelled as soon as the flag is set), doubles it.
+    void back_off(const std::string& why, std::chrono::milliseconds& wait);
     std::string post_with_retries(const std::string& body, std::size_t calls_in_body);
     std::vector<RpcResult> batch_chunk(const std::vector<RpcCall>& calls, std::size_t begin,
                                        std::size_t end);

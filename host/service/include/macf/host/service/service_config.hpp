@@ -33,6 +33,11 @@ struct NodeConfig {
     unsigned timeout_ms = 10000;
     unsigned attempts = 5;
     unsigned poll_ms = 1000;  ///< polling interval for new blocks
+    /// Seconds without an answer from the node after which /health says node_unreachable (503).
+    unsigned unreachable_after_s = 30;
+    /// Seconds without a new head after which /health says stale (503); 0: never (chains
+    /// that mine only on demand, like a test node).
+    unsigned max_head_age_s = 0;
 };
 
 /// [discovery]: which pools to follow.
@@ -71,6 +76,9 @@ struct ApiConfig {
     /// port): a request whose Host header names anything else is refused with 421, so a
     /// DNS-rebinding page cannot read the API through a browser.
     std::vector<std::string> allowed_hosts;
+    /// Open connections (HTTP and /stream) served at once; one more is answered 503 and
+    /// closed. Lowered at start to what the file-descriptor limit allows.
+    std::size_t max_connections = 4096;
 };
 
 /// [execution]: what the service does with its opportunities.
