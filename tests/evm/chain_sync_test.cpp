@@ -8,6 +8,8 @@
 // Run by ctest under tools/evm/with-node.sh; skips when MACF_RPC_URL or the fixture is absent.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -21,6 +23,7 @@
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/dex/uniswap_v2.hpp"
+#include "macf/host/io/market_json.hpp"
 #include "macf/host/model/pool_state.hpp"
 #include "macf/host/sync/chain_sync.hpp"
 #include "tcp_proxy.hpp"
@@ -416,6 +419,46 @@ TEST_F(ChainSyncOnNode, StateEqualsTheContractsAfterEveryBlockAndAfterAReorg) {
         "ticks "
         "checked against the contracts, one 3-block reorg rolled back\n",
         sync.market().pools.size(), logs, ticks_checked);
+}
+
+TEST_F(ChainSyncOnNode, TickBitmapsReadInTheEvmEqualTheWordByWordReadWithFarFewerCalls) {
+    // The same bootstrap at the same block, the tick bitmaps read in the EVM (the
+    // TickBitmapReader creation code sent with eth_call) and one eth_call per word: the same
+    // market, V3 ticks included, for a fraction of the calls (printed: docs/operations.md).
+    std::mt19937_64 rng(7);
+    macf::chain::RpcClient setup_rpc(macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+    {
+        macf::host::ChainSync warm(setup_rpc, config());
+        warm.bootstrap();
+        (void)trade_block(rng, warm);  // a few more initialized ticks
+    }
+    const std::uint64_t head =
+        macf::chain::parse_quantity_u64(setup_rpc.call("eth_blockNumber").text);
+    const auto bootstrap = [&](bool in_evm, std::uint64_t& eth_calls, std::uint64_t& rpc_calls) {
+        macf::chain::RpcClient rpc(macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+        auto c = config();
+        c.bitmaps_in_evm = in_evm;
+        auto sync = std::make_unique<macf::host::ChainSync>(rpc, c);
+        const auto t0 = std::chrono::steady_clock::now();
+        sync->bootstrap(head);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        eth_calls = sync->eth_calls();
+        rpc_calls = rpc.calls();
+        std::printf("bootstrap, tick bitmaps %s: %llu eth_calls, %llu JSON-RPC calls, %.2f s\n",
+                    in_evm ? "read in the EVM" : "one call per word",
+                    static_cast<unsigned long long>(eth_calls),
+                    static_cast<unsigned long long>(rpc_calls), seconds);
+        std::ostringstream json;
+        macf::host::write_market(sync->market(), json);
+        return json.str();
+    };
+    std::uint64_t evm_eth = 0, evm_rpc = 0, word_eth = 0, word_rpc = 0;
+    const std::string in_evm = bootstrap(true, evm_eth, evm_rpc);
+    const std::string word_by_word = bootstrap(false, word_eth, word_rpc);
+    EXPECT_EQ(in_evm, word_by_word);
+    EXPECT_NE(in_evm.find("\"ticks\":[{"), std::string::npos) << "no initialized tick was read";
+    EXPECT_LT(evm_eth * 5, word_eth);
 }
 
 TEST_F(ChainSyncOnNode, WebSocketDroppedMidwayMissesNoBlockAndNoLog) {

@@ -12,26 +12,35 @@ root=$(cd "$here/../.." && pwd)
 work=${1:?usage: run-node-fuzz.sh WORK_DIR [SECONDS]}
 seconds=${MACF_FUZZ_SECONDS:-${2:-60}}
 cxx=${MACF_FUZZ_CXX:-clang++}
-mkdir -p "$work/corpus" "$work/obj"
+mkdir -p "$work/corpus" "$work/obj" "$work/generated"
+# What host/sync/CMakeLists.txt generates: the tick-bitmap reader's creation code as a string.
+printf '"%s"\n' "$(tr -d '[:space:]' <"$root/contracts/TickBitmapReader.bin")" >"$work/generated/reader.tmp"
+cmp -s "$work/generated/reader.tmp" "$work/generated/tick_bitmap_reader_bin.inc" ||
+    mv "$work/generated/reader.tmp" "$work/generated/tick_bitmap_reader_bin.inc"
 if ! command -v "$cxx" >/dev/null; then
     echo "SKIP: $cxx not found (Debian: apt-get install clang libclang-rt-dev)"
     exit 77
 fi
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
        -I "$root/dex/include" -I "$root/chain/include" -I "$root/cuda/include"
-       -I "$root/host/model/include" -I "$root/host/state/include" -I "$root/host/sync/include")
+       -I "$root/host/model/include" -I "$root/host/state/include" -I "$root/host/sync/include"
+       -I "$work/generated")
 sources=(chain/src/abi.cpp chain/src/address.cpp chain/src/dex_events.cpp chain/src/eth.cpp
          chain/src/hex.cpp chain/src/json.cpp chain/src/keccak.cpp chain/src/rpc_client.cpp
          chain/src/url_redact.cpp cuda/src/device_none.cpp cuda/src/host_buffer_none.cpp
          host/model/src/market.cpp host/model/src/pool_state.cpp host/model/src/safe_text.cpp
          host/state/src/reserve_cache.cpp host/sync/src/chain_sync.cpp host/sync/src/log_apply.cpp
-         host/sync/src/pool_reader.cpp host/sync/src/pool_update.cpp tests/fuzz/node_answers_fuzz.cpp)
+         host/sync/src/pool_reader.cpp host/sync/src/pool_update.cpp host/sync/src/tick_bitmap_reader.cpp
+         tests/fuzz/node_answers_fuzz.cpp)
 objects=()
 pids=()
 for src in "${sources[@]}"; do
     obj="$work/obj/$(echo "$src" | tr / _).o"
     objects+=("$obj")
-    if [[ ! -f "$obj" || "$root/$src" -nt "$obj" ]]; then
+    # Rebuilt when the source or any header is newer (a stale object with an old class layout
+    # is a false stack overflow).
+    if [[ ! -f "$obj" || "$root/$src" -nt "$obj" || -n "$(find "$root/dex" "$root/chain" "$root/cuda" "$root/host" "$work/generated" \
+            \( -name '*.hpp' -o -name '*.inl' -o -name '*.ipp' -o -name '*.inc' \) -newer "$obj" -print -quit)" ]]; then
         "$cxx" "${flags[@]}" -c "$root/$src" -o "$obj" 2>>"$work/build.log" &
         pids+=($!)
         if (( ${#pids[@]} >= 2 )); then wait "${pids[0]}" || { cat "$work/build.log"; exit 1; }; pids=("${pids[@]:1}"); fi

@@ -89,14 +89,14 @@ function revertReason(e) {
 }
 
 /// Compiles one Solidity file with the pinned npm solc (never `hardhat compile`, which downloads).
-function compile(file, contractName) {
+function compile(file, contractName, evmVersion = 'cancun') {
   const solc = require('solc');
   const fs = require('fs');
   const path = require('path');
   const input = {
     language: 'Solidity',
     sources: { [path.basename(file)]: { content: fs.readFileSync(file, 'utf8') } },
-    settings: { evmVersion: 'cancun', optimizer: { enabled: true, runs: 200 },
+    settings: { evmVersion, optimizer: { enabled: true, runs: 200 },
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input)));

@@ -95,31 +95,60 @@ std::vector<std::uint32_t> ChainSync::read_pool_slots(const std::vector<std::uin
 }
 std::vector<std::pair<std::uint32_t, std::int32_t>> ChainSync::read_tick_bitmaps(
     const std::vector<std::uint32_t>& v3_live, std::uint64_t block, const SyncProgress& progress) {
-    // Every tick-bitmap word of the initialized V3 pools.
-    std::vector<chain::RpcCall> calls;
-    std::vector<std::pair<std::uint32_t, std::int32_t>> words;
+    // Every tick-bitmap word of the initialized V3 pools: read in the EVM, only the non-zero
+    // words coming back, or else one eth_call per word.
+    std::vector<BitmapRange> ranges;
     for (const auto p : v3_live) {
         const auto& s = std::get<UniswapV3State>(market_.pools[p].state);
-        const std::int32_t lo = floor_div(floor_div(dex::kMinTick, s.tick_spacing), 256);
-        const std::int32_t hi = floor_div(floor_div(dex::kMaxTick, s.tick_spacing), 256);
-        for (std::int32_t w = lo; w <= hi; ++w) {
-            const Word arg = chain::word_of(dex::I256{w});
-            calls.push_back({"eth_call", eth_call_params(market_.pools[p].address,
-                                                         chain::encode_call("tickBitmap(int16)",
-                                                                            std::span(&arg, 1)),
-                                                         block)});
-            words.emplace_back(p, w);
-        }
+        ranges.push_back({market_.pools[p].address,
+                          floor_div(floor_div(dex::kMinTick, s.tick_spacing), 256),
+                          floor_div(floor_div(dex::kMaxTick, s.tick_spacing), 256)});
     }
-    if (progress) progress("tick-bitmap words", 0, calls.size());
-    const auto results = rpc_.batch(calls);
-    eth_calls_ += calls.size();
-    if (progress) progress("tick-bitmap words", calls.size(), calls.size());
+    std::vector<std::pair<std::uint32_t, U256>> words_bits;  // (index into v3_live, bits)
+    std::vector<std::int32_t> word_positions;
+    std::size_t total = 0;
+    for (const auto& r : ranges) total += static_cast<std::size_t>(r.last_word - r.first_word + 1);
+    std::optional<std::vector<BitmapWord>> in_evm;
+    if (config_.bitmaps_in_evm && !ranges.empty()) {
+        if (progress) progress("tick-bitmap words, read in the EVM", 0, total);
+        in_evm = read_bitmaps_in_evm(rpc_, ranges, block, eth_calls_);
+        if (!in_evm)
+            spdlog::warn(
+                "the node refused the tick-bitmap reader (eth_call of creation code); "
+                "reading the {} words one call each",
+                total);
+    }
+    if (in_evm) {
+        for (const auto& w : *in_evm) {
+            words_bits.emplace_back(static_cast<std::uint32_t>(w.range), w.bits);
+            word_positions.push_back(w.word);
+        }
+        if (progress) progress("tick-bitmap words, read in the EVM", total, total);
+    } else {
+        std::vector<chain::RpcCall> calls;
+        for (std::size_t i = 0; i < ranges.size(); ++i) {
+            for (std::int32_t w = ranges[i].first_word; w <= ranges[i].last_word; ++w) {
+                const Word arg = chain::word_of(dex::I256{w});
+                calls.push_back({"eth_call", eth_call_params(ranges[i].pool,
+                                                             chain::encode_call("tickBitmap(int16)",
+                                                                                std::span(&arg, 1)),
+                                                             block)});
+                words_bits.emplace_back(static_cast<std::uint32_t>(i), U256{});
+                word_positions.push_back(w);
+            }
+        }
+        if (progress) progress("tick-bitmap words", 0, calls.size());
+        const auto results = rpc_.batch(calls);
+        eth_calls_ += calls.size();
+        if (progress) progress("tick-bitmap words", calls.size(), calls.size());
+        for (std::size_t i = 0; i < results.size(); ++i)
+            words_bits[i].second = AbiReader(result_bytes(results[i], "tickBitmap")).uint(0);
+    }
     std::vector<std::pair<std::uint32_t, std::int32_t>> ticks;  // (pool, initialized tick)
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        const auto [p, w] = words[i];
-        const auto data = result_bytes(results[i], "tickBitmap");
-        const U256 bits = AbiReader(data).uint(0);
+    for (std::size_t i = 0; i < words_bits.size(); ++i) {
+        const std::uint32_t p = v3_live[words_bits[i].first];
+        const U256& bits = words_bits[i].second;
+        const std::int32_t w = word_positions[i];
         const auto spacing = std::get<UniswapV3State>(market_.pools[p].state).tick_spacing;
         for (unsigned b = 0; b < 256; ++b) {
             if (((bits >> b).w[0] & 1U) == 0) continue;

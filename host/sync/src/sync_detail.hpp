@@ -6,6 +6,8 @@
 // all use. Private to host/sync: only its three sources include it.
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,29 @@ inline std::string eth_call_params(const Address& to, const std::string& data,
     return "[{\"to\":\"" + to.to_hex() + "\",\"data\":\"" + data + "\"},\"" +
            chain::quantity(block) + "\"]";
 }
+
+/// A V3 pool's tick-bitmap words to read: positions first_word..last_word.
+struct BitmapRange {
+    Address pool;
+    std::int32_t first_word = 0;
+    std::int32_t last_word = 0;
+};
+
+/// A non-zero tick-bitmap word: the range's index, its position, its bits.
+struct BitmapWord {
+    std::size_t range = 0;
+    std::int32_t word = 0;
+    U256 bits;
+};
+
+/// The non-zero words of `ranges` at `block`, read in the EVM by eth_call of the
+/// TickBitmapReader creation code (tick_bitmap_reader.cpp), a call per chunk of ~4,000 words;
+/// `eth_calls` counts them. std::nullopt when the node refuses the call (an RPC error: a gas
+/// cap, no creation calls); SyncError for an answer that is not what the reader returns.
+std::optional<std::vector<BitmapWord>> read_bitmaps_in_evm(chain::RpcClient& rpc,
+                                                           std::span<const BitmapRange> ranges,
+                                                           std::uint64_t block,
+                                                           std::uint64_t& eth_calls);
 
 inline std::vector<std::uint8_t> result_bytes(const chain::RpcResult& r, const std::string& what) {
     if (r.error) throw SyncError(what + ": " + r.error->what());

@@ -42,6 +42,10 @@ struct SyncConfig {
     std::uint64_t log_chunk = 5000;  ///< blocks per eth_getLogs during discovery
     unsigned journal_depth = 64;     ///< blocks of changes kept to roll back a reorg
     std::uint64_t chain_id = 1;      ///< recorded in the market
+    /// V3 bootstrap: read the tick bitmaps in the EVM (one eth_call of a never-deployed reader
+    /// contract per ~4,000 words, only the non-zero words returned) instead of one eth_call per
+    /// word; falls back to the per-word reads when the node refuses the call.
+    bool bitmaps_in_evm = true;
     /// Curve and Balancer pools to follow, with their static parameters (a snapshot: coins,
     /// rates, weights, scaling factors). Their balances cannot be derived from their events, so
     /// any event of theirs (Balancer: a Vault event for their pool id) makes macf read their
