@@ -13,6 +13,7 @@
 #include "macf/chain/rpc_client.hpp"
 #include "macf/chain/url_redact.hpp"
 #include "macf/chain/ws_subscription.hpp"
+#include "macf/host/io/follower_checkpoint.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/sync/chain_sync.hpp"
 #include "market_output.hpp"
@@ -37,6 +38,7 @@ struct SyncOptions {
     unsigned timeout_ms = 10000;
     unsigned attempts = 5;
     std::string out = "-";
+    std::string checkpoint;  ///< directory: resume from it when usable, write it when done
 };
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -90,7 +92,10 @@ void run_sync(const SyncOptions& opt) {
     config.chain_id = chain::parse_quantity_u64(rpc.call("eth_chainId").text);
     spdlog::info("connected to {} (chain id {})", chain::redact_url(opt.rpc), config.chain_id);
     host::ChainSync sync(rpc, config);
-    {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool resumed =
+        !opt.checkpoint.empty() && host::resume_from_checkpoint(sync, opt.checkpoint).has_value();
+    if (!resumed) {
         std::unique_ptr<Progress> bar;
         std::string current;
         sync.bootstrap(std::nullopt, [&](const std::string& what, std::uint64_t done,
@@ -103,6 +108,17 @@ void run_sync(const SyncOptions& opt) {
             bar->update(total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total));
         });
     }
+    if (resumed) {
+        // Catch up from the checkpoint's block by logs, as following does.
+        const auto caught_up = sync.follow();
+        spdlog::info("caught up {} blocks from the checkpoint to block {}", caught_up.size(),
+                     sync.synced_block());
+    }
+    spdlog::info("{} at block {} in {:.2f} s: {} JSON-RPC calls, {} eth_calls",
+                 resumed ? "warm start" : "cold start", sync.synced_block(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                 rpc.calls(), sync.eth_calls());
+    if (!opt.checkpoint.empty()) (void)host::save_checkpoint(sync, opt.checkpoint);
     write_snapshot(sync.market(), opt.out);
     if (opt.follow_seconds <= 0) return;
     std::signal(SIGINT, [](int) { g_stop = 1; });
@@ -167,6 +183,7 @@ void run_sync(const SyncOptions& opt) {
         }
     }
     spdlog::info("followed {} blocks; at block {}", blocks, sync.synced_block());
+    if (!opt.checkpoint.empty()) (void)host::save_checkpoint(sync, opt.checkpoint);
     write_snapshot(sync.market(), opt.out);
 }
 
@@ -224,6 +241,11 @@ void add_sync_command(CLI::App& app) {
     cmd->add_option("-o,--out", opt->out,
                     "Snapshot file ('-': stdout), written after the sync and after following")
         ->capture_default_str();
+    cmd->add_option("--checkpoint", opt->checkpoint,
+                    "Directory of the follower's checkpoint: a warm start resumes from it (same "
+                    "factories and chain, its block still canonical) and catches up by logs "
+                    "instead of discovering and reading every pool; written after the sync and "
+                    "after following (market.json in it is a snapshot)");
     cmd->callback([opt] { run_sync(*opt); });
 }
 

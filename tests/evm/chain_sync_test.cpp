@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
@@ -23,6 +24,7 @@
 #include "macf/chain/ws_subscription.hpp"
 #include "macf/dex/u256_text.hpp"
 #include "macf/dex/uniswap_v2.hpp"
+#include "macf/host/io/follower_checkpoint.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/model/pool_state.hpp"
 #include "macf/host/sync/chain_sync.hpp"
@@ -459,6 +461,73 @@ TEST_F(ChainSyncOnNode, TickBitmapsReadInTheEvmEqualTheWordByWordReadWithFarFewe
     EXPECT_EQ(in_evm, word_by_word);
     EXPECT_NE(in_evm.find("\"ticks\":[{"), std::string::npos) << "no initialized tick was read";
     EXPECT_LT(evm_eth * 5, word_eth);
+}
+
+TEST_F(ChainSyncOnNode, AWarmRestartFromACheckpointEqualsAColdBootstrap) {
+    // A follower checkpointed at some block; the chain moves on (swaps, mints, burns); a new
+    // follower resumes from the checkpoint and catches up by logs. It equals a cold bootstrap at
+    // the same head, ticks' liquidityGross included, for a fraction of the calls (printed:
+    // docs/operations.md). A checkpoint whose block is no longer canonical, or that was written
+    // with another configuration, is not used.
+    const auto dir = std::filesystem::temp_directory_path() / "macf_checkpoint_test";
+    std::filesystem::remove_all(dir);
+    std::mt19937_64 rng(11);
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+    macf::host::ChainSync first(rpc, config());
+    first.bootstrap();
+    for (int b = 0; b < 3; ++b) {
+        (void)trade_block(rng, first);
+        (void)first.follow();
+    }
+    ASSERT_TRUE(macf::host::save_checkpoint(first, dir));
+    for (int b = 0; b < 5; ++b) (void)trade_block(rng, first);  // the gap a restart misses
+    const auto text_of = [](const macf::host::ChainSync& sync) {
+        std::ostringstream out;
+        macf::host::write_market(sync.market(), out);
+        for (const auto& [p, gross] : sync.checkpoint().v3_gross)
+            for (const auto& g : gross) out << p << ":" << macf::dex::to_string(g) << ",";
+        return out.str();
+    };
+    const auto timed = [](const auto& f) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    macf::chain::RpcClient warm_rpc(macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+    macf::host::ChainSync warm(warm_rpc, config());
+    std::size_t caught_up = 0;
+    const double warm_s = timed([&] {
+        ASSERT_TRUE(macf::host::resume_from_checkpoint(warm, dir).has_value());
+        caught_up = warm.follow().size();
+    });
+    EXPECT_EQ(caught_up, 5U);
+    macf::chain::RpcClient cold_rpc(macf::chain::make_http_transport(std::getenv("MACF_RPC_URL")));
+    macf::host::ChainSync cold(cold_rpc, config());
+    const double cold_s = timed([&] { cold.bootstrap(warm.synced_block()); });
+    std::printf("cold start: %llu JSON-RPC calls (%llu eth_calls), %.3f s\n",
+                static_cast<unsigned long long>(cold_rpc.calls()),
+                static_cast<unsigned long long>(cold.eth_calls()), cold_s);
+    std::printf(
+        "warm start from a checkpoint 5 blocks back: %llu JSON-RPC calls (%llu "
+        "eth_calls), %.3f s\n",
+        static_cast<unsigned long long>(warm_rpc.calls()),
+        static_cast<unsigned long long>(warm.eth_calls()), warm_s);
+    EXPECT_EQ(text_of(warm), text_of(cold));
+    EXPECT_LT(warm_rpc.calls() * 2, cold_rpc.calls());
+    verify(warm, caught_up);
+
+    // The seam: a checkpoint whose block hash is not the chain's is refused, nothing changed.
+    auto forged = first.checkpoint();
+    forged.block_hash[0] ^= 0xff;
+    macf::host::ChainSync refused(warm_rpc, config());
+    EXPECT_THROW((void)refused.resume(forged), macf::host::SyncError);
+    EXPECT_TRUE(refused.market().pools.empty());
+    // Another configuration (one factory fewer): not used.
+    auto other = config();
+    other.factories.pop_back();
+    macf::host::ChainSync elsewhere(warm_rpc, other);
+    EXPECT_FALSE(macf::host::resume_from_checkpoint(elsewhere, dir).has_value());
+    std::filesystem::remove_all(dir);
 }
 
 TEST_F(ChainSyncOnNode, WebSocketDroppedMidwayMissesNoBlockAndNoLog) {

@@ -66,6 +66,18 @@ struct BlockReport {
     unsigned rolled_back = 0;       ///< blocks rolled back before it (a reorg), else 0
 };
 
+/// What a follower needs to resume where it stopped instead of bootstrapping again (written by
+/// serve and sync, host/io/follower_checkpoint.hpp).
+struct FollowerCheckpoint {
+    Market market;               ///< every followed pool as of market.block
+    chain::Hash32 block_hash{};  ///< the hash of market.block when it was written
+    /// liquidityGross of each V3 pool's initialized ticks, in the order of its state's ticks
+    /// (pool index → values): what Mint and Burn logs change besides liquidityNet.
+    std::vector<std::pair<std::uint32_t, std::vector<dex::U256>>> v3_gross;
+    /// The Balancer pools' ids (pool index → id), whose Vault events concern them.
+    std::vector<std::pair<std::uint32_t, chain::Hash32>> balancer_ids;
+};
+
 /// Reports discovery progress: (what, done, total).
 using SyncProgress = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
 
@@ -95,6 +107,19 @@ class ChainSync {
     /// from there. Returns the block synced to.
     std::uint64_t bootstrap(std::optional<std::uint64_t> head = std::nullopt,
                             const SyncProgress& progress = {});
+    /// The state to resume from later (resume()); taken between blocks.
+    [[nodiscard]] FollowerCheckpoint checkpoint() const;
+    /// Starts from `checkpoint` instead of a bootstrap: no discovery and no state reads, one
+    /// header to check that its block is still canonical; follow() then catches up by logs.
+    /// Returns the checkpoint's block. Throws SyncError, state unchanged, when the block's hash
+    /// is no longer the chain's (reorganised away: bootstrap instead), it is beyond the head, or
+    /// the checkpoint is inconsistent (another chain id, a gross list that does not match its
+    /// pool's ticks, an index out of range).
+    std::uint64_t resume(FollowerCheckpoint checkpoint);
+    /// The configuration a checkpoint must have been written with to be resumed: factories
+    /// (address, kind, fee, label), the discovery start, the watched pools and the chain id, as
+    /// one line of text.
+    [[nodiscard]] std::string config_fingerprint() const;
     /// Applies every block from the last synced one to the chain's head, rolling back first
     /// when the chain reorganised. Throws SyncError (state unchanged for the failed block) on
     /// RPC failures and malformed data; earlier blocks of the call stay applied.
