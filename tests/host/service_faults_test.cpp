@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -34,6 +35,7 @@ struct ScriptedChain {
     std::atomic<int> fork{0};
     std::atomic<std::uint64_t> chain_id{31337};
     std::atomic<int> chain_id_calls{0};
+    std::atomic<int> discovery_calls{0};  ///< eth_getLogs from block 0: a bootstrap's discovery
 
     static std::string quantity(std::uint64_t v) {
         char buf[24];
@@ -67,7 +69,10 @@ struct ScriptedChain {
                 which == "latest" ? head.load() : std::stoull(which, nullptr, 16);
             return {200, ok(body, n > head.load() ? "null" : block(n)), delay};
         }
-        if (body.find("\"eth_getLogs\"") != std::string::npos) return {200, ok(body, "[]"), delay};
+        if (body.find("\"eth_getLogs\"") != std::string::npos) {
+            if (body.find("\"fromBlock\":\"0x0\"") != std::string::npos) ++discovery_calls;
+            return {200, ok(body, "[]"), delay};
+        }
         return {200, ok(body, "null"), delay};
     }
 };
@@ -218,6 +223,37 @@ TEST(ServiceFaults, AReorgDeeperThanTheJournalWithdrawsTheStateAndResyncsWithBac
     EXPECT_EQ(macf::test::get(service.port(), "/opportunities").status, 200U);
     EXPECT_LT(service.stop(), 2.0);
     EXPECT_EQ(service.error(), "");
+}
+
+TEST(ServiceFaults, ARestartResumesFromTheCheckpointWithoutDiscovery) {
+    // With discovery.checkpoint_dir, a stop writes the follower's checkpoint; the next start
+    // resumes from it (no discovery from block 0) and catches up to the new head.
+    ScriptedChain chain;
+    FakeEndpoint node([&](const std::string& body) { return chain.answer(body); });
+    const auto dir = std::filesystem::temp_directory_path() / "macf_service_checkpoint";
+    std::filesystem::remove_all(dir);
+    auto c = config_for(node.url());
+    c.discovery.factories.push_back(
+        {*macf::chain::Address::parse("0x" + std::string(39, '0') + "2"),
+         macf::host::PoolKind::kUniswapV2, 30, "uniswap_v2"});
+    c.discovery.checkpoint_dir = dir.string();
+    {
+        RunningService first(c);
+        ASSERT_TRUE(first.wait_for_status("ok", 8.0));
+        EXPECT_LT(first.stop(), 2.0);
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir / "market.json"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "follower.json"));
+    const int discoveries = chain.discovery_calls.load();
+    EXPECT_EQ(discoveries, 1);
+    chain.head = 9;  // blocks a restart has to catch up
+    RunningService second(c);
+    ASSERT_TRUE(second.wait_for_status("ok", 8.0));
+    EXPECT_EQ(chain.discovery_calls.load(), discoveries) << "the restart discovered again";
+    const auto health = macf::chain::json::parse(macf::test::get(second.port(), "/health").body);
+    EXPECT_EQ(health.find("synced_block")->text, "9");
+    EXPECT_LT(second.stop(), 2.0);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "macf/host/engine/engine.hpp"
 #include "macf/host/exec/execution_stack.hpp"
 #include "macf/host/exec/trade_executor.hpp"
+#include "macf/host/io/follower_checkpoint.hpp"
 #include "macf/host/io/json_text.hpp"
 #include "macf/host/io/market_json.hpp"
 #include "macf/host/io/opportunity_json.hpp"
@@ -75,8 +76,9 @@ struct Service::Runtime {
     bool resync_needed = false;    ///< the state is withdrawn until a re-sync
     std::chrono::milliseconds resync_wait = kFirstRetry;
     Clock::time_point next_resync = Clock::now();
-    unsigned follow_failures = 0;                  ///< consecutive failed heads or blocks
-    std::unique_ptr<chain::WsSubscription> heads;  ///< newHeads, when a WebSocket is configured
+    unsigned follow_failures = 0;                      ///< consecutive failed heads or blocks
+    Clock::time_point last_checkpoint = Clock::now();  ///< when the checkpoint was written
+    std::unique_ptr<chain::WsSubscription> heads;      ///< newHeads, when a WebSocket is configured
     Clock::time_point next_ws_attempt = Clock::now();
     std::uint64_t announced = 0;  ///< the last head newHeads announced
     Clock::time_point announced_until = Clock::now();
@@ -435,15 +437,27 @@ void Service::initial_sync() {
     auto sync = std::make_unique<ChainSync>(*e.rpc, e.sync_config);
     std::string current;
     const auto t0 = Clock::now();
-    const std::uint64_t block = sync->bootstrap(
-        std::nullopt, [&](const std::string& what, std::uint64_t done, std::uint64_t total) {
-            if (what != current) {
-                current = what;
-                spdlog::info("sync: {} ({} of {})", what, done, total);
-            }
-        });
-    spdlog::info("synced {} pools at block {} in {:.1f} s", sync->market().pools.size(), block,
-                 seconds_since(t0));
+    const std::uint64_t calls_before = e.rpc->calls();
+    std::optional<std::uint64_t> block;
+    if (!config_.discovery.checkpoint_dir.empty())
+        block = resume_from_checkpoint(*sync, config_.discovery.checkpoint_dir);
+    const bool warm = block.has_value();
+    if (!warm)
+        block = sync->bootstrap(
+            std::nullopt, [&](const std::string& what, std::uint64_t done, std::uint64_t total) {
+                if (what != current) {
+                    current = what;
+                    spdlog::info("sync: {} ({} of {})", what, done, total);
+                }
+            });
+    spdlog::info("{} {} pools at block {} in {:.1f} s ({} JSON-RPC calls)",
+                 warm ? "resumed" : "synced", sync->market().pools.size(), *block,
+                 seconds_since(t0), e.rpc->calls() - calls_before);
+    metrics_
+        .counter("macf_starts_total", "Initial syncs by kind",
+                 warm ? "start=\"warm\"" : "start=\"cold\"")
+        .add();
+    e.last_checkpoint = Clock::now();
     publish_pools(sync->market(), {}, true);
     std::unique_lock lock(market_mutex_);
     e.sync = std::move(sync);
@@ -695,8 +709,21 @@ void Service::back_off_after_failure(const std::atomic<bool>& stop) {
     wait_or_stop(stop, wait);
 }
 
+void Service::maybe_checkpoint(bool now) {
+    Runtime& e = *runtime_;
+    if (config_.discovery.checkpoint_dir.empty() || !e.sync || e.resync_needed) return;
+    if (!now && Clock::now() - e.last_checkpoint <
+                    std::chrono::seconds(config_.discovery.checkpoint_interval_s))
+        return;
+    e.last_checkpoint = Clock::now();
+    std::shared_lock lock(market_mutex_);
+    if (save_checkpoint(*e.sync, config_.discovery.checkpoint_dir))
+        metrics_.counter("macf_checkpoints_written_total", "Follower checkpoints written").add();
+}
+
 void Service::shut_down() {
     Runtime& e = *runtime_;
+    maybe_checkpoint(true);
     spdlog::info("stopping: {}", config_.execution.enabled ? "waiting for the trade in flight"
                                                            : "no execution to wait for");
     {
@@ -753,6 +780,7 @@ void Service::run(const std::atomic<bool>& stop) {
             }
             const double apply_s = seconds_since(t_apply);
             record_follow(*head, reports);
+            maybe_checkpoint(false);
             if (e.sync->market().pools.size() != e.engine->topology().pools) {
                 rebuild_topology();
                 e.topology_changed = true;

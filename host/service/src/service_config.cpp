@@ -202,6 +202,8 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
         s.integer("from_block", c.discovery.from_block, 0, INT64_MAX);
         s.integer("log_chunk", c.discovery.log_chunk, 1, 10000000);
         s.integer("journal_depth", c.discovery.journal_depth, 1, 100000);
+        s.string("checkpoint_dir", c.discovery.checkpoint_dir);
+        s.integer("checkpoint_interval_s", c.discovery.checkpoint_interval_s, 1, 86400);
         s.tables("v2_factories", [&](Section& f) {
             FactoryConfig fc;
             fc.kind = PoolKind::kUniswapV2;

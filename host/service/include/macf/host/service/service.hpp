@@ -107,6 +107,8 @@ class Service : public ApiBackend {
     /// at most 30 s.
     void back_off_after_failure(const std::atomic<bool>& stop);
     void shut_down();  ///< the trade in flight followed to its end, alerts flushed, API closed
+    /// Writes the follower's checkpoint when one is configured and `now` or its interval passed.
+    void maybe_checkpoint(bool now);
     void execution_worker(const std::atomic<bool>& stop);
 
     ServiceConfig config_;

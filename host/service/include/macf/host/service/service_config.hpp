@@ -46,6 +46,10 @@ struct DiscoveryConfig {
     std::uint64_t from_block = 0;
     std::uint64_t log_chunk = 5000;
     unsigned journal_depth = 64;
+    /// Directory of the follower's checkpoint (empty: none): a start resumes from it when it is
+    /// usable and catches up by logs; written every checkpoint_interval_s and at stop.
+    std::string checkpoint_dir;
+    unsigned checkpoint_interval_s = 60;
 };
 
 /// [engine]: scoring.
