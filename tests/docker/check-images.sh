@@ -53,6 +53,7 @@ if [[ -n "$binary" && -x "$binary" ]] && command -v dpkg >/dev/null; then
         [[ -n "$pkg" ]] || pkg=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)
         [[ -n "$pkg" ]] || fail "no Debian package owns $lib (macf loads it)"
         case "$pkg" in libc6 | libstdc++6 | libgcc-s1) continue ;; esac  # in debian:12-slim
+        case "$lib" in */libasan.so* | */libubsan.so* | */liblsan.so* | */libtsan.so*) continue ;; esac  # a sanitizer build
         grep -qw -- "$pkg" <<<"$runtime" || fail "macf loads $lib ($pkg), which the CPU image's runtime stage does not install"
         libraries=$((libraries + 1))
     done < <(ldd "$binary" | awk '/=> \// {print $3}')
