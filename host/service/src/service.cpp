@@ -457,7 +457,9 @@ void Service::initial_sync() {
         .counter("macf_starts_total", "Initial syncs by kind",
                  warm ? "start=\"warm\"" : "start=\"cold\"")
         .add();
-    e.last_checkpoint = Clock::now();
+    // After a cold start the first block followed writes a checkpoint at once (a crash in the
+    // first interval would otherwise mean another cold start).
+    e.last_checkpoint = warm ? Clock::now() : Clock::time_point{};
     publish_pools(sync->market(), {}, true);
     std::unique_lock lock(market_mutex_);
     e.sync = std::move(sync);
