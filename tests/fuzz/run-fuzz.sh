@@ -10,19 +10,12 @@ work=${1:?usage: run-fuzz.sh WORK_DIR [SECONDS]}
 seconds=${MACF_FUZZ_SECONDS:-${2:-60}}
 cxx=${MACF_FUZZ_CXX:-clang++}
 mkdir -p "$work/corpus"
-if ! command -v "$cxx" >/dev/null; then
-    echo "SKIP: $cxx not found (Debian: apt-get install clang libclang-rt-dev)"
-    exit 77
-fi
+# shellcheck source=tests/fuzz/fuzz-common.sh
+source "$here/fuzz-common.sh"
+require_fuzz_compiler
 if ! "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I "$root/dex/include" "$here/dex_fuzz.cpp" -o "$work/dex_fuzz" 2>"$work/build.log"; then
-    if grep -q "libclang_rt.fuzzer\|fuzzer" "$work/build.log"; then
-        cat "$work/build.log"
-        echo "SKIP: libFuzzer is not installed (Debian: apt-get install libclang-rt-dev)"
-        exit 77
-    fi
-    cat "$work/build.log"
-    exit 1
+    fail_fuzz_build "$work/build.log"
 fi
 echo "fuzzing for ${seconds} s"
 "$work/dex_fuzz" -max_total_time="$seconds" -max_len=512 -print_final_stats=1 \

@@ -17,10 +17,9 @@ mkdir -p "$work/corpus" "$work/obj" "$work/generated"
 printf '"%s"\n' "$(tr -d '[:space:]' <"$root/contracts/TickBitmapReader.bin")" >"$work/generated/reader.tmp"
 cmp -s "$work/generated/reader.tmp" "$work/generated/tick_bitmap_reader_bin.inc" ||
     mv "$work/generated/reader.tmp" "$work/generated/tick_bitmap_reader_bin.inc"
-if ! command -v "$cxx" >/dev/null; then
-    echo "SKIP: $cxx not found (Debian: apt-get install clang libclang-rt-dev)"
-    exit 77
-fi
+# shellcheck source=tests/fuzz/fuzz-common.sh
+source "$here/fuzz-common.sh"
+require_fuzz_compiler
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
        -I "$root/dex/include" -I "$root/chain/include" -I "$root/cuda/include"
        -I "$root/host/model/include" -I "$root/host/state/include" -I "$root/host/sync/include"
@@ -49,13 +48,7 @@ done
 for pid in "${pids[@]}"; do wait "$pid" || { cat "$work/build.log"; exit 1; }; done
 if ! "$cxx" -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$work/node_answers_fuzz" \
     -lsimdjson -lspdlog -lfmt -lcrypto++ -lpthread 2>>"$work/build.log"; then
-    if grep -q "libclang_rt.fuzzer\|fuzzer" "$work/build.log"; then
-        cat "$work/build.log"
-        echo "SKIP: libFuzzer is not installed (Debian: apt-get install libclang-rt-dev)"
-        exit 77
-    fi
-    cat "$work/build.log"
-    exit 1
+    fail_fuzz_build "$work/build.log"
 fi
 cp "$here"/node_corpus/* "$work/corpus/"
 echo "fuzzing the follower's node answers for ${seconds} s"
