@@ -21,6 +21,12 @@ if ! docker info >/dev/null 2>&1; then
     done
     docker info >/dev/null 2>&1 || { tail -n 20 "$log"; echo "docker-engine: dockerd did not start"; exit 1; }
 fi
+# An image imported by an earlier version of this script had no PATH and a / of mode 0700 (a
+# layer cannot change the mode of /): imported again.
+if docker image inspect debian:12-slim >/dev/null 2>&1 &&
+    [[ "$(docker run --rm --entrypoint /usr/bin/stat debian:12-slim -c %a /)" != 755 ]]; then
+    docker rmi -f debian:12-slim >/dev/null
+fi
 if ! docker image inspect debian:12-slim >/dev/null 2>&1; then
     command -v debootstrap >/dev/null || {
         apt-get update -qq
@@ -29,7 +35,11 @@ if ! docker image inspect debian:12-slim >/dev/null 2>&1; then
     rootfs=$(mktemp -d /var/tmp/bookworm-rootfs.XXXXXX)
     echo "docker-engine: debootstrap bookworm (minbase) into $rootfs"
     debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
-    tar -C "$rootfs" -c . | docker import - debian:12-slim >/dev/null
+    chmod 755 "$rootfs"  # mktemp made it 0700: the image's / would shut out every other user
+    # An imported image has no environment: PATH set as the official image sets it.
+    tar -C "$rootfs" -c . | docker import \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'CMD ["bash"]' - debian:12-slim >/dev/null
     rm -rf "$rootfs"
 fi
 echo "docker-engine: engine up, debian:12-slim present"
