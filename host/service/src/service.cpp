@@ -99,31 +99,42 @@ Service::~Service() {
     if (worker_.joinable()) worker_.join();
 }
 
+std::string Service::health_status(std::string& reason) const {
+    const std::uint64_t lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
+    const bool answered = last_answer_ != SteadyTime{};
+    const double silent = answered ? seconds_since(last_answer_) : 0;
+    const double head_age = answered ? seconds_since(head_seen_at_) : 0;
+    // The first that applies: not synced yet, state withdrawn, node silent, head stale, lag.
+    reason = problem_;
+    if (!synced_) return "syncing";
+    if (!withdrawn_.empty()) {
+        reason = withdrawn_;
+        return "resyncing";
+    }
+    if (silent > config_.node.unreachable_after_s) {
+        reason = "no answer from the node for " + std::to_string(static_cast<long long>(silent)) +
+                 " s" + (problem_.empty() ? "" : ": " + problem_);
+        return "node_unreachable";
+    }
+    if (config_.node.max_head_age_s != 0 && head_age > config_.node.max_head_age_s) {
+        reason = "no new block for " + std::to_string(static_cast<long long>(head_age)) + " s";
+        return "stale";
+    }
+    if (lag > 2) {
+        reason = std::to_string(lag) + " blocks behind the head";
+        return "lagging";
+    }
+    return "ok";
+}
+
 std::string Service::health_json(bool& healthy) {
     std::lock_guard lock(state_mutex_);
     const std::uint64_t lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
     const bool answered = last_answer_ != SteadyTime{};
     const double silent = answered ? seconds_since(last_answer_) : 0;
     const double head_age = answered ? seconds_since(head_seen_at_) : 0;
-    // The first that applies: not synced yet, state withdrawn, node silent, head stale, lag.
-    std::string status = "ok";
-    std::string reason = problem_;
-    if (!synced_) {
-        status = "syncing";
-    } else if (!withdrawn_.empty()) {
-        status = "resyncing";
-        reason = withdrawn_;
-    } else if (silent > config_.node.unreachable_after_s) {
-        status = "node_unreachable";
-        reason = "no answer from the node for " + std::to_string(static_cast<long long>(silent)) +
-                 " s" + (problem_.empty() ? "" : ": " + problem_);
-    } else if (config_.node.max_head_age_s != 0 && head_age > config_.node.max_head_age_s) {
-        status = "stale";
-        reason = "no new block for " + std::to_string(static_cast<long long>(head_age)) + " s";
-    } else if (lag > 2) {
-        status = "lagging";
-        reason = std::to_string(lag) + " blocks behind the head";
-    }
+    std::string reason;
+    const std::string status = health_status(reason);
     healthy = status == "ok";
     std::ostringstream o;
     o.setf(std::ios::fixed);
@@ -155,11 +166,11 @@ std::string Service::health_json(bool& healthy) {
 
 std::string Service::metrics_text() {
     // Live values, measured when scraped (a hung node stops every event that would set them).
-    bool healthy = false;
-    (void)health_json(healthy);
-    metrics_.gauge("macf_healthy", "1 while /health answers 200").set(healthy ? 1 : 0);
     {
         std::lock_guard lock(state_mutex_);
+        std::string reason;
+        metrics_.gauge("macf_healthy", "1 while /health answers 200")
+            .set(health_status(reason) == "ok" ? 1 : 0);
         if (last_answer_ != SteadyTime{})
             metrics_
                 .gauge("macf_node_silent_seconds",
@@ -460,7 +471,6 @@ void Service::initial_sync() {
     // After a cold start the first block followed writes a checkpoint at once (a crash in the
     // first interval would otherwise mean another cold start).
     e.last_checkpoint = warm ? Clock::now() : Clock::time_point{};
-    publish_pools(sync->market(), {}, true);
     std::unique_lock lock(market_mutex_);
     e.sync = std::move(sync);
 }
@@ -570,7 +580,6 @@ void Service::resync() {
         auto fresh = std::make_unique<ChainSync>(*e.rpc, e.sync_config);
         const auto t0 = Clock::now();
         const std::uint64_t block = fresh->bootstrap();
-        publish_pools(fresh->market(), {}, true);
         {
             std::unique_lock lock(market_mutex_);
             e.sync = std::move(fresh);

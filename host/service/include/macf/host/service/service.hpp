@@ -85,6 +85,8 @@ class Service : public ApiBackend {
     void withdraw_state(const std::string& reason);
     /// The JSON the API serves of `changed` pools (every pool when `all`).
     void publish_pools(const Market& m, const std::vector<std::uint32_t>& changed, bool all);
+    /// /health's status ("ok", "syncing", ...) and `reason`; state_mutex_ held by the caller.
+    std::string health_status(std::string& reason) const;
     /// What /health shows as the reason while the service is not healthy ("" clears it).
     void set_problem(const std::string& problem);
     /// Applies the new blocks and publishes the changed pools; false after a re-sync from
