@@ -5,7 +5,7 @@
 # which the sanitized tests use), -O1, only the test programs and the macf binary they run, then
 # every ctest except the node (evm), fuzz (already sanitized, tests/fuzz), gpu, python and the
 # static checks of style and images. What the README's full sanitized recipe covers besides:
-# the node tests with the sanitized binary (`ctest --test-dir BUILD_DIR -L evm` after this).
+# the node tests with the sanitized binary (`cmake --build BUILD_DIR && ctest --test-dir BUILD_DIR -L evm`).
 #   scripts/sanitize.sh [BUILD_DIR]      (default build-asan; reuses it on the next run)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +20,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS
     -DMACF_BUILD_BENCH=OFF \
     -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize-recover=null -fno-omit-frame-pointer -Wno-maybe-uninitialized" \
     >/dev/null
-cmake --build "$build" -j "$jobs" --target macf dex_tests chain_tests host_tests evm_tests
+cmake --build "$build" -j "$jobs" --target macf dex_tests chain_tests host_tests
 built=$(date +%s)
 echo "sanitize.sh: built in $((built - start)) s"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

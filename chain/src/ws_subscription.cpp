@@ -9,6 +9,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <algorithm>
+#include <atomic>
 #include <deque>
 
 #include "macf/chain/url_redact.hpp"
@@ -85,6 +87,38 @@ struct WsSubscription::Impl {
     boost::system::error_code read_error;
     std::deque<Notification> queued;
     std::uint64_t next_id = 1;
+    const std::atomic<bool>* cancel = nullptr;  // set: every wait below ends within 50 ms
+
+    bool cancelled() const noexcept { return cancel != nullptr && cancel->load(); }
+
+    /// Closes the connection under a pending operation, lets it complete and throws Cancelled.
+    [[noreturn]] void abandon() {
+        boost::system::error_code ignored;
+        with([&](auto& w) { beast::get_lowest_layer(w).socket().close(ignored); });
+        io.restart();
+        io.poll();
+        reset();
+        reading = false;
+        throw Cancelled(redact_url(url) + ": cancelled (stopping)");
+    }
+
+    /// Runs handlers until `done` is set or `deadline` passes, in slices of at most 50 ms so
+    /// that a set cancel flag is seen (then abandon()). False when the deadline passed first.
+    bool run_until(const bool& done, std::chrono::steady_clock::time_point deadline) {
+        constexpr auto kSlice = std::chrono::milliseconds(50);
+        io.restart();
+        while (!done) {
+            if (cancelled()) abandon();
+            const auto left = deadline - std::chrono::steady_clock::now();
+            if (left <= std::chrono::steady_clock::duration::zero()) return false;
+            if (io.run_one_for(std::min<std::chrono::steady_clock::duration>(left, kSlice)) ==
+                    0 &&
+                io.stopped()) {
+                io.restart();
+            }
+        }
+        return true;
+    }
 
     [[noreturn]] void lost(const std::string& what) {
         reset();
@@ -109,16 +143,9 @@ struct WsSubscription::Impl {
     std::optional<std::string> read_message(std::chrono::milliseconds wait) {
         if (!open()) throw TransportError(redact_url(url) + ": not connected");
         start_read();
-        io.restart();
         // Handlers run one at a time until the read completes, so a message is returned as soon
         // as it arrives even while other work (the stream's timers) is pending.
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (!read_done) {
-            const auto left = deadline - std::chrono::steady_clock::now();
-            if (left <= std::chrono::steady_clock::duration::zero()) break;
-            if (io.run_one_for(left) == 0 && io.stopped()) break;
-        }
-        if (!read_done) return std::nullopt;
+        if (!run_until(read_done, std::chrono::steady_clock::now() + wait)) return std::nullopt;
         reading = false;
         if (read_error) lost(read_error.message());
         return beast::buffers_to_string(buffer.data());
@@ -180,6 +207,10 @@ WsSubscription::~WsSubscription() { close(); }
 
 bool WsSubscription::connected() const noexcept { return impl_->open(); }
 
+void WsSubscription::set_cancel_flag(const std::atomic<bool>* flag) noexcept {
+    impl_->cancel = flag;
+}
+
 void WsSubscription::close() noexcept {
     if (!impl_->open()) return;
     boost::system::error_code ec;
@@ -200,6 +231,13 @@ void WsSubscription::connect() {
         s.plain = std::make_unique<Impl::PlainWs>(s.io);
     }
     boost::system::error_code ec;
+    bool done = false;
+    // Each step is bounded by the connection's timeout and ends within 50 ms of a cancel.
+    const auto step = [&] {
+        const bool finished = s.run_until(done, std::chrono::steady_clock::now() + s.timeout);
+        done = false;
+        return finished;
+    };
     try {
         asio::ip::tcp::resolver resolver(s.io);
         const auto endpoints = resolver.resolve(s.parts.host, s.parts.port);
@@ -208,10 +246,10 @@ void WsSubscription::connect() {
             beast::get_lowest_layer(w).async_connect(
                 endpoints, [&](const boost::system::error_code& e, const asio::ip::tcp::endpoint&) {
                     ec = e;
+                    done = true;
                 });
         });
-        s.io.restart();
-        s.io.run();
+        if (!step()) s.lost("connect: timed out");
         if (ec) s.lost("connect: " + ec.message());
         s.with([](auto& w) {  // see http_transport.cpp: no Nagle delay on small messages
             boost::system::error_code ignored;
@@ -223,20 +261,23 @@ void WsSubscription::connect() {
                 s.lost("cannot set the TLS server name");
             }
             layer.set_verify_callback(ssl::host_name_verification(s.parts.host));
-            layer.async_handshake(ssl::stream_base::client,
-                                  [&](const boost::system::error_code& e) { ec = e; });
-            s.io.restart();
-            s.io.run();
+            layer.async_handshake(ssl::stream_base::client, [&](const boost::system::error_code& e) {
+                ec = e;
+                done = true;
+            });
+            if (!step()) s.lost("TLS handshake timed out");
             if (ec) s.lost("TLS handshake failed: " + ec.message());
         }
         s.with([&](auto& w) {
             beast::get_lowest_layer(w).expires_never();
             w.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
             w.async_handshake(s.parts.host + ":" + s.parts.port, s.parts.target,
-                              [&](const boost::system::error_code& e) { ec = e; });
+                              [&](const boost::system::error_code& e) {
+                                  ec = e;
+                                  done = true;
+                              });
         });
-        s.io.restart();
-        s.io.run_for(s.timeout);
+        if (!step()) s.lost("handshake: timed out");
         if (ec) s.lost("handshake: " + ec.message());
     } catch (const boost::system::system_error& e) {
         s.lost(e.code().message());
@@ -326,13 +367,14 @@ class WsTransport final : public Transport {
   public:
     WsTransport(const std::string& url, TlsOptions tls) : url_(url), tls_(std::move(tls)) {}
     std::string post(const std::string& body, std::chrono::milliseconds timeout) override {
-        // Cancellation is checked before each request (a WebSocket read in progress runs to
-        // its timeout).
+        // The flag is checked before the request and every 50 ms while connecting or waiting
+        // for the answer (the connection is closed under a cancelled call).
         if (cancelled()) throw Cancelled(redact_url(url_) + ": cancelled (stopping)");
         if (!ws_ || timeout != timeout_) {
             ws_ = std::make_unique<WsSubscription>(url_, timeout, tls_);
             timeout_ = timeout;
         }
+        ws_->set_cancel_flag(cancel_flag());
         try {
             if (!ws_->connected()) ws_->connect();
             return ws_->request(body);

@@ -36,6 +36,13 @@ if python3 -c 'import yaml' 2>/dev/null; then
     python3 -c 'import yaml,sys; yaml.safe_load(open("docker/compose.yaml"))' || fail "compose.yaml is not YAML"
 fi
 bash -n tools/evm/demo-node.sh || fail "demo-node.sh does not parse"
+# The host-network override (scripts/compose-demo.sh) names only services of compose.yaml, and
+# the node image takes the base it passes.
+while read -r service; do
+    grep -qE "^  $service:" docker/compose.yaml || fail "compose.host-network.yaml names $service, not in compose.yaml"
+done < <(grep -E '^  [a-z-]+:$' docker/compose.host-network.yaml | tr -d ' :')
+grep -q '^ARG NODE_BASE=' docker/Dockerfile.node || fail "Dockerfile.node takes no NODE_BASE (compose.host-network.yaml passes one)"
+bash -n scripts/compose-demo.sh scripts/node-base-image.sh || fail "the compose demo scripts do not parse"
 for service in node macf macf-gpu; do
     python3 - "$service" <<'PY' || fail "compose service $service has no restart policy"
 import re, sys

@@ -28,6 +28,10 @@ TEST_F(GpuPipeline, CudaBuildScoresLikeSequential) {
     macf::test::check_pipeline_scores_like_sequential(DeviceSystem::kCuda);
 }
 
+TEST_F(GpuPipeline, CudaBuildSelectsTheChangedPoolsCyclesLikeTheHost) {
+    macf::test::check_pipeline_selects_like_the_host(DeviceSystem::kCuda);
+}
+
 TEST_F(GpuPipeline, UltraOnTheGpuEqualsSequential) {
     ::setenv("MACF_ULTRA_BACKEND", "cuda", 1);
     for (const std::uint64_t seed : {5U, 6U}) {

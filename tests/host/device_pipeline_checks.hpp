@@ -96,4 +96,77 @@ inline void check_pipeline_scores_like_sequential(kernels::DeviceSystem system) 
     }
 }
 
+/// The cycles through changed pools, selected by the pipeline of `system` from its resident
+/// index, against the host's selection (cycle_ids_through) and the sequential backend's
+/// scoring of it: random sets of 1 to 60 pools with repeats and ids outside the index, one
+/// pool, every pool, and none; rounds of edge updates in between.
+inline void check_pipeline_selects_like_the_host(kernels::DeviceSystem system) {
+    using host::Mode;
+    const auto m = pipeline_market(7);
+    host::TopologySettings ts;
+    ts.base_tokens = {m.resolve_token("WETH"), 1};
+    ts.max_hops = 4;
+    const auto t = host::build_topology(m, ts);
+    ASSERT_GT(t->cycles.size(), 1000U);
+    std::vector<host::PoolState> states;
+    for (const auto& p : m.pools) states.push_back(host::pool_state_of(p));
+    auto edges = host::build_edge_table(m, t->graph, states);
+    std::vector<host::SegmentParams> params;
+    for (std::size_t s = 0; s < t->cycles.segments.size(); ++s)
+        params.push_back({dex::make_score_params(0.0005, 1e12), 0.0});
+    const auto cpu = host::make_cpu_scorer(Mode::kSequential, 64, nullptr);
+    const auto dev = host::make_device_scorer(system);
+    cpu->bind(t->cycles, edges);
+    dev->bind(t->cycles, edges);
+    const auto pools = static_cast<std::uint32_t>(m.pools.size());
+    std::mt19937 rng(11);
+    std::vector<std::vector<std::uint32_t>> sets;
+    for (int round = 0; round < 30; ++round) {
+        std::vector<std::uint32_t> set(1 + rng() % 60);
+        for (auto& p : set) p = static_cast<std::uint32_t>(rng() % (pools + 5));  // some outside
+        if (round % 3 == 0) set.push_back(set.front());                          // a repeat
+        sets.push_back(std::move(set));
+    }
+    sets.push_back({0});
+    sets.push_back({});
+    sets.push_back({pools, pools + 1});  // only pools outside the index
+    std::vector<std::uint32_t> every(pools);
+    for (std::uint32_t p = 0; p < pools; ++p) every[p] = p;
+    sets.push_back(every);
+    std::size_t nonempty = 0;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        // The edges of the set's first pools change before its round, in both backends.
+        std::vector<std::uint32_t> ids;
+        std::vector<dex::HopCoeffs> coeffs;
+        for (std::uint32_t e = 0; e < edges.size(); e += 1 + static_cast<std::uint32_t>(rng() % 97)) {
+            edges[e].a *= 1.0 + 1e-3 * static_cast<double>(rng() % 5);
+            ids.push_back(e);
+            coeffs.push_back(edges[e]);
+        }
+        const host::PoolDeltas deltas{{}, {}, ids, coeffs};
+        cpu->update(deltas);
+        dev->update(deltas);
+        const std::string what = "set " + std::to_string(i);
+        std::vector<std::uint32_t> host_scored;
+        std::vector<std::uint32_t> dev_scored;
+        host::ScoreStats cs;
+        host::ScoreStats ds;
+        const auto a = cpu->score_through_pools(t->cycles, sets[i], params, host_scored, cs);
+        const auto b = dev->score_through_pools(t->cycles, sets[i], params, dev_scored, ds);
+        EXPECT_EQ(host_scored, host::cycle_ids_through(t->cycles, sets[i])) << what;
+        EXPECT_EQ(dev_scored, host_scored) << what;
+        EXPECT_EQ(ds.cycles, cs.cycles) << what;
+        expect_same_candidates(b, a, what.c_str());
+        if (!host_scored.empty()) ++nonempty;
+    }
+    EXPECT_GE(nonempty, 30U);  // the check saw real selections
+    // After all those rounds the device's state equals a fresh upload of the same edges.
+    const auto fresh = host::make_device_scorer(system);
+    fresh->bind(t->cycles, edges);
+    host::ScoreStats s1;
+    host::ScoreStats s2;
+    expect_same_candidates(dev->score_all(params, s1), fresh->score_all(params, s2),
+                           "after the rounds vs a fresh upload");
+}
+
 }  // namespace macf::test

@@ -34,6 +34,10 @@ TEST_F(DevicePipeline, OpenMpBuildScoresLikeSequential) {
     macf::test::check_pipeline_scores_like_sequential(DeviceSystem::kOpenMp);
 }
 
+TEST_F(DevicePipeline, OpenMpBuildSelectsTheChangedPoolsCyclesLikeTheHost) {
+    macf::test::check_pipeline_selects_like_the_host(DeviceSystem::kOpenMp);
+}
+
 TEST_F(DevicePipeline, BadInputIsAnErrorNotACrash) {
     const auto dev = macf::host::make_device_scorer(DeviceSystem::kOpenMp);
     const auto m = pipeline_market(4);

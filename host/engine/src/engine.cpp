@@ -263,13 +263,13 @@ Round Engine::score_changed(const Market& market, std::span<const std::uint32_t>
         candidates = coordinator_->scorer().score_all(params, stats);
         m.stages.score = seconds_since(step);
     } else {
-        auto step = Clock::now();
-        round.scored = cycle_ids_through(t.cycles, changed);
-        round.select_seconds = seconds_since(step);
-        step = Clock::now();
-        if (!round.scored.empty())
-            candidates = coordinator_->scorer().score_cycles(round.scored, params, stats);
-        m.stages.score = seconds_since(step);
+        // The backend selects the cycles through the changed pools (the CPU modes on the host
+        // from the topology's index, the device pipeline on the device from its copy).
+        const auto step = Clock::now();
+        candidates = coordinator_->scorer().score_through_pools(t.cycles, changed, params,
+                                                                round.scored, stats);
+        round.select_seconds = stats.select_seconds;
+        m.stages.score = seconds_since(step) - stats.select_seconds;
     }
     m.batch_count = stats.batches;
     m.parallel_executions = stats.tasks;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "macf/chain/eth.hpp"
+#include "macf/chain/rpc_client.hpp"
 #include "macf/dex/u256_text.hpp"
 
 namespace macf::host {
@@ -140,6 +141,11 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
                      ", gas " + std::to_string(out.simulation.gas) + "; not sent";
         return out;
     }
+    if (settings_.stopping != nullptr && settings_.stopping->load()) {
+        out.status = TradeStatus::kNotSent;
+        out.reason = "stopping: not sent";
+        return out;
+    }
     const auto sent = client_.send(*out.plan, gas_limit, fees, relay);
     if (sent.error && sent.hash)
         spdlog::warn("executor: {}; following {}", sent.error->message,
@@ -155,7 +161,16 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
     spdlog::info("executor: sent {} (nonce {}, gas limit {}, predicted profit {} {})",
                  chain::hash_hex(*sent.hash), sent.nonce, gas_limit,
                  dex::to_string(out.predicted_profit), market.tokens[opp.base_token].symbol);
-    out.receipt = client_.wait(*sent.hash, sent.nonce);
+    try {
+        out.receipt = client_.wait(*sent.hash, sent.nonce);
+    } catch (const chain::Cancelled&) {
+        // Stopping before the receipt came: the transaction stays pending on chain; say which.
+        out.status = TradeStatus::kUnconfirmed;
+        out.reason = "stopping before its receipt: " + chain::hash_hex(*sent.hash) + " (nonce " +
+                     std::to_string(sent.nonce) + ") is left pending; follow it by its hash";
+        spdlog::warn("executor: {}", out.reason);
+        return out;
+    }
     if (!out.receipt) {
         out.status = TradeStatus::kUnconfirmed;
         out.reason = client_.dropped(*sent.hash)

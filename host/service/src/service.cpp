@@ -71,6 +71,10 @@ struct Service::Runtime {
     // Execution (when enabled).
     std::unique_ptr<chain::RpcClient> exec_rpc;  ///< the worker's own connection
     std::unique_ptr<ExecutionStack> execution;
+    /// The worker's calls are cancelled only once a stop's grace has passed (not at the stop:
+    /// the trade in flight is followed meanwhile).
+    std::atomic<bool> trade_cancel{false};
+    std::atomic<bool> worker_done{false};  ///< the worker has returned
     // Following.
     bool topology_changed = true;  ///< the next round scores every cycle
     bool resync_needed = false;    ///< the state is withdrawn until a re-sync
@@ -400,6 +404,10 @@ void Service::execution_worker(const std::atomic<bool>& stop) {
             if (out.status == TradeStatus::kExecuted)
                 metrics_.counter("macf_opportunities_executed_total", "Opportunities executed")
                     .add();
+        } catch (const chain::Cancelled&) {
+            spdlog::warn("executor: stopping; the trade was abandoned before it was sent");
+            metrics_.counter("macf_trades_total", "Trades by outcome", "status=\"not_sent\"")
+                .add();
         } catch (const std::exception& ex) {
             spdlog::error("executor: {}", ex.what());
             metrics_.counter("macf_trades_total", "Trades by outcome", "status=\"error\"").add();
@@ -480,8 +488,10 @@ void Service::start_execution(const std::atomic<bool>& stop) {
     const auto& x = config_.execution;
     auto key =
         x.key_file.empty() ? chain::load_key_env(x.key_env) : chain::load_key_file(x.key_file);
+    chain::RpcOptions exec_options = e.rpc_options;
+    exec_options.cancel = &e.trade_cancel;
     e.exec_rpc = std::make_unique<chain::RpcClient>(chain::make_transport(config_.node.rpc, e.tls),
-                                                    e.rpc_options);
+                                                    exec_options);
     chain::check_executor(*e.rpc, x.executor, key.address(), e.chain_id);  // cancellable
     ExecutionSettings es;
     es.executor = x.executor;
@@ -496,10 +506,14 @@ void Service::start_execution(const std::atomic<bool>& stop) {
     es.limits.breaker_window = std::chrono::seconds(x.breaker_window_s);
     es.limits.breaker_cool_down = std::chrono::seconds(x.breaker_cool_down_s);
     es.trade.min_net_profit = x.min_profit_wei;
+    es.trade.stopping = &stop;  // nothing is sent once stopping
     es.relay = x.relay;
     es.webhook = x.webhook;
     e.execution = std::make_unique<ExecutionStack>(*e.exec_rpc, std::move(key), es);
-    worker_ = std::thread([this, &stop] { execution_worker(stop); });
+    worker_ = std::thread([this, &stop] {
+        execution_worker(stop);
+        runtime_->worker_done = true;
+    });
     spdlog::info("execution on: executor {} owned by {}", x.executor.to_hex(),
                  e.execution->owner().to_hex());
 }
@@ -679,6 +693,8 @@ void Service::wait_for_next_block(const std::atomic<bool>& stop) {
                 e.heads->connect();
                 e.heads->subscribe(R"(["newHeads"])");
                 spdlog::info("subscribed to newHeads on {}", chain::redact_url(config_.node.ws));
+            } catch (const chain::Cancelled&) {
+                return;  // stopping
             } catch (const std::exception& ex) {
                 spdlog::warn("WebSocket {}: {}; polling", chain::redact_url(config_.node.ws),
                              ex.what());
@@ -702,6 +718,8 @@ void Service::wait_for_next_block(const std::atomic<bool>& stop) {
                     }
                 }
                 return;
+            } catch (const chain::Cancelled&) {
+                return;  // stopping
             } catch (const std::exception& ex) {
                 spdlog::warn("WebSocket {} lost: {}", chain::redact_url(config_.node.ws),
                              ex.what());
@@ -735,16 +753,30 @@ void Service::maybe_checkpoint(bool now) {
 void Service::shut_down() {
     Runtime& e = *runtime_;
     maybe_checkpoint(true);
-    spdlog::info("stopping: {}", config_.execution.enabled ? "waiting for the trade in flight"
-                                                           : "no execution to wait for");
     {
         std::lock_guard lock(work_mutex_);
         next_trade_.reset();
     }
     work_ready_.notify_all();
-    if (worker_.joinable()) worker_.join();
-    if (e.execution && !e.execution->flush_alerts(std::chrono::seconds(10)))
-        spdlog::warn("alerts still queued at shutdown");
+    if (worker_.joinable()) {
+        // The trade in flight is followed for up to the grace, then its calls are cancelled
+        // (a sent transaction is left pending on chain with its hash logged).
+        const auto grace = std::chrono::milliseconds(config_.execution.stop_grace_ms);
+        const auto deadline = Clock::now() + grace;
+        spdlog::info("stopping: waiting up to {} ms for the trade in flight", grace.count());
+        while (!e.worker_done.load() && Clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        e.trade_cancel = true;
+        worker_.join();
+        // Queued alerts get what is left of the grace, at least 250 ms.
+        const auto left = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       deadline - Clock::now()),
+                                   std::chrono::milliseconds(250));
+        if (e.execution && !e.execution->flush_alerts(left))
+            spdlog::warn("alerts still queued at shutdown");
+    } else {
+        spdlog::info("stopping: no execution to wait for");
+    }
     api_.reset();
     if (e.sync) {
         spdlog::info("stopped at block {}", e.sync->synced_block());
@@ -768,8 +800,11 @@ void Service::run(const std::atomic<bool>& stop) {
         // start.
         if (config_.execution.enabled) start_execution(stop);
         if (!config_.node.ws.empty())
+        {
             e.heads = std::make_unique<chain::WsSubscription>(
                 config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), e.tls);
+            e.heads->set_cancel_flag(&stop);  // a hung WebSocket does not delay the stop
+        }
         rebuild_topology();  // the graph and cycles; rebuilt when the followed pools change
         while (!stop.load()) {
             if (e.resync_needed) {

@@ -277,6 +277,7 @@ ServiceConfig parse_service_config(const std::string& toml_text, const std::stri
         s.number("priority_fee_gwei", e.priority_fee_gwei, 0, 1e6);
         s.integer("gas_margin_pct", e.gas_margin_pct, 0, 1000);
         s.integer("receipt_timeout_s", e.receipt_timeout_s, 1, 3600);
+        s.integer("stop_grace_ms", e.stop_grace_ms, 0, 600000);
         s.string("relay", e.relay);
         s.string("webhook", e.webhook);
         s.finish();

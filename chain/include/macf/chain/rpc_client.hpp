@@ -76,13 +76,16 @@ class Transport {
     /// A description for logs (the URL).
     virtual std::string describe() const = 0;
     /// From now on, a post() in progress or started while `*flag` is true throws Cancelled
-    /// within about 50 ms (HTTP: the socket is closed under it; other transports may only
-    /// check between steps). nullptr: never cancelled. `flag` must outlive the transport.
+    /// within about 50 ms (HTTP and WebSocket: the socket is closed under it; other transports
+    /// may only check between steps). nullptr: never cancelled. `flag` must outlive the
+    /// transport.
     virtual void set_cancel_flag(const std::atomic<bool>* flag) { cancel_ = flag; }
 
   protected:
     /// True when the cancel flag is set.
     [[nodiscard]] bool cancelled() const noexcept { return cancel_ != nullptr && cancel_->load(); }
+    /// The flag given to set_cancel_flag (nullptr when none).
+    [[nodiscard]] const std::atomic<bool>* cancel_flag() const noexcept { return cancel_; }
 
   private:
     const std::atomic<bool>* cancel_ = nullptr;

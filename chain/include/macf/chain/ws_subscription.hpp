@@ -6,6 +6,7 @@
 // reconnects and fills the gap from the last block it processed (the follower fetches blocks by
 // number, so nothing is missed or applied twice).
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -51,6 +52,10 @@ class WsSubscription {
     void close() noexcept;
     /// True while connected.
     bool connected() const noexcept;
+    /// From now on, connect(), subscribe(), request() and next() throw Cancelled within about
+    /// 50 ms of `*flag` becoming true, closing the connection under them. nullptr: never
+    /// cancelled. `flag` must outlive this object.
+    void set_cancel_flag(const std::atomic<bool>* flag) noexcept;
 
   private:
     struct Impl;

@@ -22,7 +22,8 @@ class DeviceScorer final : public Scorer {
         segments.reserve(cycles.segments.size());
         for (const auto& s : cycles.segments)
             segments.push_back({s.first, s.count, cycles.offsets[s.first], s.hops});
-        pipeline_->bind(cycles.hops, segments, {edges.begin(), edges.end()});
+        pipeline_->bind(cycles.hops, segments, {edges.begin(), edges.end()}, cycles.pool_offsets,
+                        cycles.pool_cycles);
         cycles_ = cycles.size();
         segments_ = cycles.segments.size();
     }
@@ -44,6 +45,17 @@ class DeviceScorer final : public Scorer {
         stats.cycles += ids.size();
         return candidates(
             pipeline_->score_listed({ids.begin(), ids.end()}, pipeline_params(params)));
+    }
+
+    std::vector<Candidate> score_through_pools(const CycleSet& /*cycles: resident*/,
+                                               std::span<const std::uint32_t> pools,
+                                               std::span<const SegmentParams> params,
+                                               std::vector<std::uint32_t>& scored,
+                                               ScoreStats& stats) override {
+        auto out = candidates(pipeline_->score_through_pools({pools.begin(), pools.end()},
+                                                             pipeline_params(params), scored));
+        stats.cycles += scored.size();
+        return out;
     }
 
   private:

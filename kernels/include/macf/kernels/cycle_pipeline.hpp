@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The device pipeline of ultra mode: cycles and edge coefficients resident on a device,
-// changed edges scattered in, every cycle (or a listed few) scored and the candidates compacted
-// on the device. One Thrust source (cycle_pipeline.inl) built twice: by g++ for Thrust's OpenMP
+// The device pipeline of ultra mode: cycles, edge coefficients and the pool → cycles index
+// resident on a device, changed edges scattered in, every cycle (or those through the changed
+// pools, selected on the device from the index, or a listed few) scored and the candidates
+// compacted on the device. One Thrust source (cycle_pipeline.inl) built twice: by g++ for Thrust's OpenMP
 // device system (CPU threads; how CI proves it) and by nvcc for CUDA (the GPU). This header
 // includes neither Thrust nor CUDA, and stays C++17 (the CUDA build's standard).
 
@@ -51,11 +52,16 @@ class CyclePipeline {
     virtual ~CyclePipeline() = default;
     /// The device it runs on.
     [[nodiscard]] virtual DeviceSystem system() const noexcept = 0;
-    /// Uploads every cycle's edge ids (`hops`, laid out as `segments` say) and every edge's
-    /// coefficients, replacing what was resident.
+    /// Uploads every cycle's edge ids (`hops`, laid out as `segments` say), every edge's
+    /// coefficients and the pool → cycles index (the cycles through pool p are
+    /// `pool_cycles[pool_offsets[p] .. pool_offsets[p + 1])`, ascending; `pool_offsets` has one
+    /// entry more than there are pools, or none), replacing what was resident. Throws
+    /// std::invalid_argument for an index that does not fit the cycles.
     virtual void bind(const std::vector<std::uint32_t>& hops,
                       const std::vector<PipelineSegment>& segments,
-                      const std::vector<dex::HopCoeffs>& edges) = 0;
+                      const std::vector<dex::HopCoeffs>& edges,
+                      const std::vector<std::uint64_t>& pool_offsets,
+                      const std::vector<std::uint32_t>& pool_cycles) = 0;
     /// Scatters new coefficients into the resident edge table: edge `ids[i]` gets
     /// `coeffs[i]`. Throws std::out_of_range for an id outside it.
     virtual void update_edges(const std::vector<std::uint32_t>& ids,
@@ -67,6 +73,13 @@ class CyclePipeline {
     /// The same for the cycles `ids` only (ascending, each once).
     [[nodiscard]] virtual std::vector<PipelineCandidate> score_listed(
         const std::vector<std::uint32_t>& ids, const std::vector<PipelineParams>& params) = 0;
+    /// The same for the cycles through `pools` (any order, repeats allowed; pools outside the
+    /// index are ignored), selected on the device from the resident index: their lists
+    /// gathered, sorted and deduplicated there. `scored` receives the selected ids, ascending,
+    /// each once (what host::cycle_ids_through gives for the same index).
+    [[nodiscard]] virtual std::vector<PipelineCandidate> score_through_pools(
+        const std::vector<std::uint32_t>& pools, const std::vector<PipelineParams>& params,
+        std::vector<std::uint32_t>& scored) = 0;
 };
 
 /// True when this build has the pipeline of `system` (OpenMP: the CCCL headers were found;

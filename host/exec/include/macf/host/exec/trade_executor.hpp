@@ -62,6 +62,9 @@ struct TradeOutcome {
 struct TradeSettings {
     dex::U256 min_net_profit;  ///< base-token wei that must remain after gas
     bool dry_run = false;      ///< stop before sending (status `simulated`)
+    /// Set (the process is stopping): no transaction is sent any more (status `not_sent`).
+    /// nullptr: never. Must outlive the executor.
+    const std::atomic<bool>* stopping = nullptr;
 };
 
 /// Executes opportunities one at a time per call; safe to call from several threads (the

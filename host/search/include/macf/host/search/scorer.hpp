@@ -49,6 +49,9 @@ struct ScoreStats {
     std::uint64_t cycles = 0;   ///< cycles scored
     std::uint64_t batches = 0;  ///< structure-of-arrays batches (0 in sequential mode)
     std::uint64_t tasks = 0;    ///< tasks run on the thread pool (0 unless parallel)
+    /// Seconds spent selecting the cycles through the changed pools on the host (0 where the
+    /// backend selects them where its cycles live, inside the scoring).
+    double select_seconds = 0;
 };
 
 /// A scoring backend. Every backend returns exactly the same candidates, in ascending cycle
@@ -70,6 +73,14 @@ class Scorer {
     [[nodiscard]] virtual std::vector<Candidate> score_cycles(std::span<const std::uint32_t> ids,
                                                               std::span<const SegmentParams> params,
                                                               ScoreStats& stats) = 0;
+    /// Scores the cycles through `pools` (pools outside the index ignored); `scored` receives
+    /// their ids, ascending, each once. `cycles` is the bound set. This default selects them
+    /// on the host (cycle_ids_through, timed in `stats.select_seconds`) and calls
+    /// score_cycles; a device backend selects them from its resident index instead.
+    [[nodiscard]] virtual std::vector<Candidate> score_through_pools(
+        const CycleSet& cycles, std::span<const std::uint32_t> pools,
+        std::span<const SegmentParams> params, std::vector<std::uint32_t>& scored,
+        ScoreStats& stats);
 };
 
 }  // namespace macf::host

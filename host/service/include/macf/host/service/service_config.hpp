@@ -102,6 +102,9 @@ struct ExecutionConfig {
     double priority_fee_gwei = 1.0;
     unsigned gas_margin_pct = 20;      ///< gas limit = estimate × (100 + margin) / 100
     unsigned receipt_timeout_s = 120;  ///< how long a sent transaction is followed
+    /// How long a stop waits for the trade in flight (its receipt) and the queued alerts, ms;
+    /// past it the transaction is left pending on chain and its hash logged.
+    unsigned stop_grace_ms = 1000;
     std::string relay;
     std::string webhook;
 };
