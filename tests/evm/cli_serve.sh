@@ -11,28 +11,9 @@ work=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$work"
 node "$here/tools/evm/deploy-execution.js" --out "$work/serve-fixture.json"
-field() { python3 -c "import json,sys;d=json.load(open('$work/serve-fixture.json'));print(eval(sys.argv[1]))" "$1"; }
-key="$work/serve-owner.key"
-rm -f "$key"
-(umask 077 && echo 5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a >"$key")
-cat >"$work/serve.toml" <<TOML
-[node]
-poll_ms = 100
-[[discovery.v2_factories]]
-address = "$(field "d['v2_factory']")"
-[[discovery.v3_factories]]
-address = "$(field "d['v3_factory']")"
-[engine]
-mode = "parallel"
-weth = "$(field "d['tokens']['W']")"
-[api]
-listen = "127.0.0.1:0"
-[execution]
-enabled = true
-executor = "$(field "d['executor']")"
-key_file = "$key"
-flash_sources = ["balancer:$(field "d['balancer_vault']")", "v3:$(field "d['v3_pools']['WC']")"]
-TOML
+# shellcheck source=serve_config.sh
+source "$here/tests/evm/serve_config.sh"
+write_serve_config "$work/serve-fixture.json" "$work/serve.toml" balancer,v3
 
 # A typo is refused at start, naming the key.
 sed 's/^poll_ms/pol_ms/' "$work/serve.toml" >"$work/typo.toml"

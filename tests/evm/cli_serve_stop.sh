@@ -12,33 +12,14 @@ work=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$work"
 node "$here/tools/evm/deploy-execution.js" --out "$work/stop-fixture.json"
-field() { python3 -c "import json,sys;d=json.load(open('$work/stop-fixture.json'));print(eval(sys.argv[1]))" "$1"; }
 rpc() {  # rpc METHOD PARAMS_JSON: prints the result as JSON
     curl -sf -H 'Content-Type: application/json' \
         -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$MACF_RPC_URL" |
         python3 -c "import json,sys;print(json.dumps(json.load(sys.stdin)['result']))"
 }
-key="$work/stop-owner.key"
-rm -f "$key"
-(umask 077 && echo 5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a >"$key")
-cat >"$work/stop.toml" <<TOML
-[node]
-poll_ms = 100
-[[discovery.v2_factories]]
-address = "$(field "d['v2_factory']")"
-[[discovery.v3_factories]]
-address = "$(field "d['v3_factory']")"
-[engine]
-mode = "parallel"
-weth = "$(field "d['tokens']['W']")"
-[api]
-listen = "127.0.0.1:0"
-[execution]
-enabled = true
-executor = "$(field "d['executor']")"
-key_file = "$key"
-flash_sources = ["balancer:$(field "d['balancer_vault']")"]
-TOML
+# shellcheck source=serve_config.sh
+source "$here/tests/evm/serve_config.sh"
+write_serve_config "$work/stop-fixture.json" "$work/stop.toml" balancer
 
 # From now on transactions wait in the node's pool until a block is mined by hand.
 rpc evm_setAutomine '[false]' >/dev/null

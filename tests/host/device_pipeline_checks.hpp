@@ -40,6 +40,13 @@ inline void expect_same_candidates(const std::vector<host::Candidate>& a,
     }
 }
 
+/// The edge table of `m`'s pools for topology `t` (every pool's current state).
+inline std::vector<dex::HopCoeffs> current_edges(const host::Market& m, const host::Topology& t) {
+    std::vector<host::PoolState> states;
+    for (const auto& p : m.pools) states.push_back(host::pool_state_of(p));
+    return host::build_edge_table(m, t.graph, states);
+}
+
 /// The pipeline of `system` bound, updated and asked for all and listed cycles on three
 /// markets, against the sequential backend given the same data.
 inline void check_pipeline_scores_like_sequential(kernels::DeviceSystem system) {
@@ -51,9 +58,7 @@ inline void check_pipeline_scores_like_sequential(kernels::DeviceSystem system) 
         ts.max_hops = 4;
         const auto t = host::build_topology(m, ts);
         ASSERT_GT(t->cycles.size(), 1000U);
-        std::vector<host::PoolState> states;
-        for (const auto& p : m.pools) states.push_back(host::pool_state_of(p));
-        auto edges = host::build_edge_table(m, t->graph, states);
+        auto edges = current_edges(m, *t);
         std::vector<host::SegmentParams> params;
         for (std::size_t s = 0; s < t->cycles.segments.size(); ++s)  // some pass, most do not
             params.push_back({dex::make_score_params(0.0005, 1e12 * double(s + 1)), 0.0});
@@ -108,12 +113,9 @@ inline void check_pipeline_selects_like_the_host(kernels::DeviceSystem system) {
     ts.max_hops = 4;
     const auto t = host::build_topology(m, ts);
     ASSERT_GT(t->cycles.size(), 1000U);
-    std::vector<host::PoolState> states;
-    for (const auto& p : m.pools) states.push_back(host::pool_state_of(p));
-    auto edges = host::build_edge_table(m, t->graph, states);
-    std::vector<host::SegmentParams> params;
-    for (std::size_t s = 0; s < t->cycles.segments.size(); ++s)
-        params.push_back({dex::make_score_params(0.0005, 1e12), 0.0});
+    auto edges = current_edges(m, *t);
+    const std::vector<host::SegmentParams> params(t->cycles.segments.size(),
+                                                  {dex::make_score_params(0.0005, 1e12), 0.0});
     const auto cpu = host::make_cpu_scorer(Mode::kSequential, 64, nullptr);
     const auto dev = host::make_device_scorer(system);
     cpu->bind(t->cycles, edges);
