@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/chain/ws_subscription.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,8 +11,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <algorithm>
-#include <atomic>
 #include <deque>
 
 #include "macf/chain/url_redact.hpp"
@@ -111,8 +111,7 @@ struct WsSubscription::Impl {
             if (cancelled()) abandon();
             const auto left = deadline - std::chrono::steady_clock::now();
             if (left <= std::chrono::steady_clock::duration::zero()) return false;
-            if (io.run_one_for(std::min<std::chrono::steady_clock::duration>(left, kSlice)) ==
-                    0 &&
+            if (io.run_one_for(std::min<std::chrono::steady_clock::duration>(left, kSlice)) == 0 &&
                 io.stopped()) {
                 io.restart();
             }
@@ -261,10 +260,11 @@ void WsSubscription::connect() {
                 s.lost("cannot set the TLS server name");
             }
             layer.set_verify_callback(ssl::host_name_verification(s.parts.host));
-            layer.async_handshake(ssl::stream_base::client, [&](const boost::system::error_code& e) {
-                ec = e;
-                done = true;
-            });
+            layer.async_handshake(ssl::stream_base::client,
+                                  [&](const boost::system::error_code& e) {
+                                      ec = e;
+                                      done = true;
+                                  });
             if (!step()) s.lost("TLS handshake timed out");
             if (ec) s.lost("TLS handshake failed: " + ec.message());
         }

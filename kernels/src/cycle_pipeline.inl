@@ -99,7 +99,8 @@ class ThrustPipeline final : public CyclePipeline {
     DeviceSystem system() const noexcept override { return system_; }
 
     void bind(const std::vector<std::uint32_t>& hops, const std::vector<PipelineSegment>& segments,
-              const std::vector<dex::HopCoeffs>& edges, const std::vector<std::uint64_t>& pool_offsets,
+              const std::vector<dex::HopCoeffs>& edges,
+              const std::vector<std::uint64_t>& pool_offsets,
               const std::vector<std::uint32_t>& pool_cycles) override {
         std::uint64_t cycles = 0;
         for (const auto& s : segments) cycles += s.count;
@@ -150,9 +151,9 @@ class ThrustPipeline final : public CyclePipeline {
         return candidates(static_cast<std::size_t>(end - passed_.begin()), f);
     }
 
-    std::vector<PipelineCandidate> score_through_pools(const std::vector<std::uint32_t>& pools,
-                                                       const std::vector<PipelineParams>& params,
-                                                       std::vector<std::uint32_t>& scored) override {
+    std::vector<PipelineCandidate> score_through_pools(
+        const std::vector<std::uint32_t>& pools, const std::vector<PipelineParams>& params,
+        std::vector<std::uint32_t>& scored) override {
         const auto f = scorer(params);
         scored.clear();
         std::vector<std::uint32_t> known;  // a handful of ids: filtered here, as the host does

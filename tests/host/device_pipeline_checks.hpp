@@ -126,7 +126,7 @@ inline void check_pipeline_selects_like_the_host(kernels::DeviceSystem system) {
     for (int round = 0; round < 30; ++round) {
         std::vector<std::uint32_t> set(1 + rng() % 60);
         for (auto& p : set) p = static_cast<std::uint32_t>(rng() % (pools + 5));  // some outside
-        if (round % 3 == 0) set.push_back(set.front());                          // a repeat
+        if (round % 3 == 0) set.push_back(set.front());                           // a repeat
         sets.push_back(std::move(set));
     }
     sets.push_back({0});
@@ -140,7 +140,8 @@ inline void check_pipeline_selects_like_the_host(kernels::DeviceSystem system) {
         // The edges of the set's first pools change before its round, in both backends.
         std::vector<std::uint32_t> ids;
         std::vector<dex::HopCoeffs> coeffs;
-        for (std::uint32_t e = 0; e < edges.size(); e += 1 + static_cast<std::uint32_t>(rng() % 97)) {
+        for (std::uint32_t e = 0; e < edges.size();
+             e += 1 + static_cast<std::uint32_t>(rng() % 97)) {
             edges[e].a *= 1.0 + 1e-3 * static_cast<double>(rng() % 5);
             ids.push_back(e);
             coeffs.push_back(edges[e]);

@@ -406,8 +406,7 @@ void Service::execution_worker(const std::atomic<bool>& stop) {
                     .add();
         } catch (const chain::Cancelled&) {
             spdlog::warn("executor: stopping; the trade was abandoned before it was sent");
-            metrics_.counter("macf_trades_total", "Trades by outcome", "status=\"not_sent\"")
-                .add();
+            metrics_.counter("macf_trades_total", "Trades by outcome", "status=\"not_sent\"").add();
         } catch (const std::exception& ex) {
             spdlog::error("executor: {}", ex.what());
             metrics_.counter("macf_trades_total", "Trades by outcome", "status=\"error\"").add();
@@ -769,9 +768,9 @@ void Service::shut_down() {
         e.trade_cancel = true;
         worker_.join();
         // Queued alerts get what is left of the grace, at least 250 ms.
-        const auto left = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       deadline - Clock::now()),
-                                   std::chrono::milliseconds(250));
+        const auto left =
+            std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+                     std::chrono::milliseconds(250));
         if (e.execution && !e.execution->flush_alerts(left))
             spdlog::warn("alerts still queued at shutdown");
     } else {
@@ -799,8 +798,7 @@ void Service::run(const std::atomic<bool>& stop) {
         // The execution side, when enabled: checked now, so a bad key or executor stops the
         // start.
         if (config_.execution.enabled) start_execution(stop);
-        if (!config_.node.ws.empty())
-        {
+        if (!config_.node.ws.empty()) {
             e.heads = std::make_unique<chain::WsSubscription>(
                 config_.node.ws, std::chrono::milliseconds(config_.node.timeout_ms), e.tls);
             e.heads->set_cancel_flag(&stop);  // a hung WebSocket does not delay the stop

@@ -4,8 +4,8 @@
 // The device pipeline of ultra mode: cycles, edge coefficients and the pool → cycles index
 // resident on a device, changed edges scattered in, every cycle (or those through the changed
 // pools, selected on the device from the index, or a listed few) scored and the candidates
-// compacted on the device. One Thrust source (cycle_pipeline.inl) built twice: by g++ for Thrust's OpenMP
-// device system (CPU threads; how CI proves it) and by nvcc for CUDA (the GPU). This header
+// compacted on the device. One Thrust source (cycle_pipeline.inl) built twice: by g++ for Thrust's
+// OpenMP device system (CPU threads; how CI proves it) and by nvcc for CUDA (the GPU). This header
 // includes neither Thrust nor CUDA, and stays C++17 (the CUDA build's standard).
 
 #include <cstdint>
