@@ -5,25 +5,48 @@
 # (scripts/docker-engine.sh, scripts/node-base-image.sh; run as root). Checks that macf serves
 # the planted opportunities, then kills macf's process from outside and checks that the restart
 # policy brings it back and it serves again; stops the demo at the end (`--keep`: leaves it up).
-#   scripts/compose-demo.sh [--keep]
+#   scripts/compose-demo.sh [--keep] [--no-build]   (--no-build: the images of an earlier run)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 keep=0
-[[ "${1:-}" == "--keep" ]] && keep=1
+build=1
+for arg in "$@"; do
+    case "$arg" in
+        --keep) keep=1 ;;
+        --no-build) build=0 ;;
+        *) echo "compose-demo: unknown option $arg"; exit 2 ;;
+    esac
+done
 command -v docker-compose >/dev/null || {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 }
 scripts/docker-engine.sh
 scripts/node-base-image.sh
-compose=(docker-compose -p macf-demo -f docker/compose.yaml -f docker/compose.host-network.yaml)
-stop_demo() { [[ $keep -eq 1 ]] || "${compose[@]}" down -v >/dev/null 2>&1 || true; }
+# The demo's files merged, then without their published ports: on the host's network a port
+# mapping means nothing, and docker-compose 1.29 refuses the two together.
+merged=$(mktemp /tmp/macf-compose.XXXXXX.yaml)
+docker-compose -f docker/compose.yaml -f docker/compose.host-network.yaml config |
+    python3 -c '
+import sys, yaml
+c = yaml.safe_load(sys.stdin)
+for s in c["services"].values():
+    s.pop("ports", None)
+yaml.safe_dump(c, sys.stdout)' >"$merged"
+compose=(docker-compose -p macf-demo -f "$merged")
+stop_demo() {
+    [[ $keep -eq 1 ]] || "${compose[@]}" down -v >/dev/null 2>&1 || true
+    [[ $keep -eq 1 ]] || rm -f "$merged"
+}
 trap stop_demo EXIT
 start=$(date +%s)
-"${compose[@]}" build -q node macf
-echo "compose-demo: images built in $(($(date +%s) - start)) s"
-"${compose[@]}" up -d node macf
+if [[ $build -eq 1 ]]; then
+    "${compose[@]}" build -q node macf
+    echo "compose-demo: images built in $(($(date +%s) - start)) s"
+fi
+start=$(date +%s)
+"${compose[@]}" up -d --no-build node macf
 # until URL PATTERN SECONDS: waits for the URL's body to match.
 until_matches() {
     for _ in $(seq 1 $(($3 * 2))); do
