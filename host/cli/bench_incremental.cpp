@@ -30,7 +30,7 @@ std::vector<IncrementalRow> bench_incremental(const host::Market& market,
     cache.warm(host::market_states(m));
     std::vector<IncrementalRow> rows;
     std::mt19937_64 rng(seed);
-    for (const auto mode : {host::Mode::kSequential, host::Mode::kParallel}) {
+    for (const auto mode : {host::Mode::kSequential, host::Mode::kParallel, host::Mode::kUltra}) {
         host::CoordinatorConfig cfg;
         cfg.mode = mode;
         cfg.max_workers = max_workers;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include "macf/host/io/json_text.hpp"
 #include "macf/host/io/market_gen.hpp"
 #include "macf/host/io/market_json.hpp"
+#include "macf/host/search/backends/device_scorer.hpp"
 
 namespace macf::cli {
 namespace {
@@ -141,14 +143,22 @@ std::string today() {
     return buf;
 }
 
+/// Where ultra ran: "openmp" or "cuda" (the device pipeline, by MACF_ULTRA_BACKEND) or
+/// "parallel".
+std::string ultra_backend_name(const host::UltraBackend& ultra) {
+    if (!ultra.on_device) return "parallel";
+    const char* env = std::getenv("MACF_ULTRA_BACKEND");
+    return env != nullptr ? env : "device";
+}
+
 void write_json(const std::vector<MarketRun>& runs, const BenchOptions& o,
-                const cuda::DeviceStatus& gpu) {
+                const cuda::DeviceStatus& gpu, const std::string& ultra_backend) {
     std::ofstream out(o.json_out);
     if (!out) throw std::runtime_error("cannot write " + o.json_out);
     out << "{\"date\":\"" << today()
         << "\",\"hardware_threads\":" << std::thread::hardware_concurrency()
         << ",\"gpu\":" << (gpu.usable ? host::json_quote(gpu.name) : "null")
-        << ",\"ultra_backend\":\"" << (gpu.usable ? "gpu" : "parallel")
+        << ",\"ultra_backend\":\"" << ultra_backend
         << "\",\"repeat\":" << o.repeat << ",\"max_hops\":" << o.max_hops << ",\"markets\":[";
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const auto& r = runs[i];
@@ -226,10 +236,12 @@ void run_bench(const BenchOptions& o) {
         runs.push_back(bench_market("gen-" + std::to_string(pools) + "-pools", m, o));
     }
     const auto gpu = cuda::probe_device();
-    std::printf(
-        "macf bench, %s, %u hardware threads, ultra on %s\n\n", today().c_str(),
-        std::thread::hardware_concurrency(),
-        gpu.usable ? gpu.name.c_str() : ("the parallel backend (" + gpu.reason + ")").c_str());
+    // What ultra ran on, as the engine chose it (a GPU alone does not mean the device pipeline).
+    host::ThreadPool probe_pool(1);  // the parallel fall-back needs one; not used here
+    const auto ultra = host::make_ultra_scorer(o.batch_size, &probe_pool);
+    const std::string ultra_backend = ultra_backend_name(ultra);
+    std::printf("macf bench, %s, %u hardware threads, %s\n\n", today().c_str(),
+                std::thread::hardware_concurrency(), ultra.why.c_str());
     std::printf("%-24s %12s  %-10s %12s %9s %14s %12s %9s %8s\n", "market", "cycles", "mode",
                 "time (s)", "speedup", "cycles/s", "score (s)", "score x", "opps");
     bool agree = true;
@@ -246,11 +258,14 @@ void run_bench(const BenchOptions& o) {
         "\nspeedup = sequential time / mode time, same market, same run (score x: the scoring "
         "stage alone); all modes %s\n",
         agree ? "returned the same opportunities" : "did NOT return the same opportunities");
-    write_json(runs, o, gpu);
+    write_json(runs, o, gpu, ultra_backend);
     std::printf("wrote %s\n", o.json_out.c_str());
     std::string why;
     if (!o.png_out.empty()) {
-        if (draw_png(runs, o, gpu.usable ? gpu.name : "the parallel backend", why))
+        if (draw_png(runs, o,
+                     ultra.on_device ? "the device pipeline (" + ultra_backend + ")"
+                                     : "the parallel backend",
+                     why))
             std::printf("wrote %s\n", o.png_out.c_str());
         else
             spdlog::warn("no chart: {}", why);
