@@ -158,8 +158,8 @@ void write_json(const std::vector<MarketRun>& runs, const BenchOptions& o,
     out << "{\"date\":\"" << today()
         << "\",\"hardware_threads\":" << std::thread::hardware_concurrency()
         << ",\"gpu\":" << (gpu.usable ? host::json_quote(gpu.name) : "null")
-        << ",\"ultra_backend\":\"" << ultra_backend
-        << "\",\"repeat\":" << o.repeat << ",\"max_hops\":" << o.max_hops << ",\"markets\":[";
+        << ",\"ultra_backend\":\"" << ultra_backend << "\",\"repeat\":" << o.repeat
+        << ",\"max_hops\":" << o.max_hops << ",\"markets\":[";
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const auto& r = runs[i];
         out << (i ? "," : "") << "{\"name\":" << host::json_quote(r.name)

@@ -15,6 +15,7 @@
 #include "macf/host/search/backends/cpu_scorers.hpp"
 #include "macf/host/search/backends/device_scorer.hpp"
 #include "macf/host/search/edge_table.hpp"
+#include "macf/kernels/cycle_pipeline.hpp"
 
 namespace {
 
@@ -51,6 +52,17 @@ TEST_F(DevicePipeline, BadInputIsAnErrorNotACrash) {
     EXPECT_THROW(dev->update({{}, {}, outside, one}), std::out_of_range);
     macf::host::ScoreStats stats;
     EXPECT_THROW((void)dev->score_all({}, stats), std::invalid_argument);  // no params
+
+    // A pool → cycles index that does not fit the cycles is refused at bind, before upload.
+    const auto pipe = macf::kernels::make_pipeline(DeviceSystem::kOpenMp);
+    const std::vector<std::uint32_t> hops = {0, 1, 1, 0};  // two 2-hop cycles over edges 0, 1
+    const std::vector<macf::kernels::PipelineSegment> segments = {{0, 2, 0, 2}};
+    const std::vector<macf::dex::HopCoeffs> edges = {{1.0, 0.0}, {1.0, 0.0}};
+    EXPECT_NO_THROW(pipe->bind(hops, segments, edges, {0, 2}, {0, 1}));
+    EXPECT_THROW(pipe->bind(hops, segments, edges, {0, 3}, {0, 1}), std::invalid_argument);
+    EXPECT_THROW(pipe->bind(hops, segments, edges, {0, 3, 2}, {0, 1}), std::invalid_argument);
+    EXPECT_THROW(pipe->bind(hops, segments, edges, {0, 2}, {0, 2}), std::invalid_argument);
+    EXPECT_THROW(pipe->bind(hops, segments, edges, {}, {0}), std::invalid_argument);
 }
 
 TEST_F(DevicePipeline, UltraOnTheOpenMpPipelineEqualsSequential) {
