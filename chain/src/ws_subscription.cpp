@@ -103,7 +103,8 @@ struct WsSubscription::Impl {
     }
 
     /// Runs handlers until `done` is set or `deadline` passes, in slices of at most 50 ms so
-    /// that a set cancel flag is seen (then abandon()). False when the deadline passed first.
+    /// that a set cancel flag is seen (then abandon()). False when the deadline passed first,
+    /// or when no work is left that could set `done`.
     bool run_until(const bool& done, std::chrono::steady_clock::time_point deadline) {
         constexpr auto kSlice = std::chrono::milliseconds(50);
         io.restart();
@@ -113,7 +114,7 @@ struct WsSubscription::Impl {
             if (left <= std::chrono::steady_clock::duration::zero()) return false;
             if (io.run_one_for(std::min<std::chrono::steady_clock::duration>(left, kSlice)) == 0 &&
                 io.stopped()) {
-                io.restart();
+                return done;  // nothing pending: waiting longer would only spin
             }
         }
         return true;

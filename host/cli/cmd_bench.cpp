@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -143,12 +142,10 @@ std::string today() {
     return buf;
 }
 
-/// Where ultra ran: "openmp" or "cuda" (the device pipeline, by MACF_ULTRA_BACKEND) or
-/// "parallel".
-std::string ultra_backend_name(const host::UltraBackend& ultra) {
-    if (!ultra.on_device) return "parallel";
-    const char* env = std::getenv("MACF_ULTRA_BACKEND");
-    return env != nullptr ? env : "device";
+/// Where ultra ran: "openmp" or "cuda" (the device pipeline) or "parallel".
+std::string ultra_backend_name(const host::UltraChoice& ultra) {
+    if (!ultra.device) return "parallel";
+    return *ultra.device == kernels::DeviceSystem::kCuda ? "cuda" : "openmp";
 }
 
 void write_json(const std::vector<MarketRun>& runs, const BenchOptions& o,
@@ -237,8 +234,7 @@ void run_bench(const BenchOptions& o) {
     }
     const auto gpu = cuda::probe_device();
     // What ultra ran on, as the engine chose it (a GPU alone does not mean the device pipeline).
-    host::ThreadPool probe_pool(1);  // the parallel fall-back needs one; not used here
-    const auto ultra = host::make_ultra_scorer(o.batch_size, &probe_pool);
+    const auto ultra = host::choose_ultra_backend();
     const std::string ultra_backend = ultra_backend_name(ultra);
     std::printf("macf bench, %s, %u hardware threads, %s\n\n", today().c_str(),
                 std::thread::hardware_concurrency(), ultra.why.c_str());
@@ -263,8 +259,8 @@ void run_bench(const BenchOptions& o) {
     std::string why;
     if (!o.png_out.empty()) {
         if (draw_png(runs, o,
-                     ultra.on_device ? "the device pipeline (" + ultra_backend + ")"
-                                     : "the parallel backend",
+                     ultra.device ? "the device pipeline (" + ultra_backend + ")"
+                                  : "the parallel backend",
                      why))
             std::printf("wrote %s\n", o.png_out.c_str());
         else

@@ -5,6 +5,7 @@
 // it keeps working once the endpoint answers properly again.
 #include <gtest/gtest.h>
 
+#include "cancel_after.hpp"
 #include "fake_endpoint.hpp"
 #include "macf/chain/eth.hpp"
 #include "macf/chain/rpc_client.hpp"
@@ -253,16 +254,10 @@ TEST(RpcClient, ACancelFlagStopsACallToAHungNodeAndTheRetryWaits) {
     options.max_attempts = 5;
     options.cancel = &cancel;
     macf::chain::RpcClient rpc(macf::chain::make_http_transport(node.url()), options);
-    std::thread stopper([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        cancel = true;
-    });
-    const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled);
-    const double took =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    stopper.join();
-    EXPECT_LT(took, 0.6);
+    EXPECT_LT(macf::test::seconds_with_cancel_after(
+                  cancel, std::chrono::milliseconds(200),
+                  [&] { EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled); }),
+              0.6);
     // A cancelled client refuses further calls at once, without a request.
     const int before = node.requests();
     EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled);
@@ -275,12 +270,8 @@ TEST(RpcClient, ACancelFlagStopsACallToAHungNodeAndTheRetryWaits) {
     slow_retry.initial_backoff = std::chrono::milliseconds(5000);
     macf::chain::RpcClient refused(macf::chain::make_http_transport("http://127.0.0.1:1/"),
                                    slow_retry);
-    std::thread stopper2([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        cancel2 = true;
-    });
-    const auto t1 = std::chrono::steady_clock::now();
-    EXPECT_THROW((void)refused.call("eth_chainId"), macf::chain::Cancelled);
-    stopper2.join();
-    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count(), 0.6);
+    EXPECT_LT(macf::test::seconds_with_cancel_after(
+                  cancel2, std::chrono::milliseconds(200),
+                  [&] { EXPECT_THROW((void)refused.call("eth_chainId"), macf::chain::Cancelled); }),
+              0.6);
 }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cancel_after.hpp"
 #include "macf/chain/rpc_client.hpp"
 #include "macf/chain/ws_subscription.hpp"
 
@@ -89,16 +90,9 @@ double seconds_to_cancel(const std::string& url) {
     options.max_attempts = 3;
     options.cancel = &cancel;
     macf::chain::RpcClient rpc(macf::chain::make_ws_transport(url), options);
-    std::thread stopper([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        cancel = true;
+    return macf::test::seconds_with_cancel_after(cancel, std::chrono::milliseconds(200), [&] {
+        EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled);
     });
-    const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_THROW((void)rpc.call("eth_chainId"), macf::chain::Cancelled);
-    const double took =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    stopper.join();
-    return took;
 }
 
 TEST(WsCancel, ACancelFlagStopsACallWhoseAnswerNeverComes) {
@@ -120,14 +114,11 @@ TEST(WsCancel, ASubscriptionWaitingForNotificationsIsCancelled) {
     macf::chain::WsSubscription ws(node.url(), std::chrono::milliseconds(10000));
     ws.set_cancel_flag(&cancel);
     ws.connect();
-    std::thread stopper([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        cancel = true;
-    });
-    const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_THROW((void)ws.next(std::chrono::seconds(10)), macf::chain::Cancelled);
-    stopper.join();
-    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0.6);
+    EXPECT_LT(
+        macf::test::seconds_with_cancel_after(
+            cancel, std::chrono::milliseconds(200),
+            [&] { EXPECT_THROW((void)ws.next(std::chrono::seconds(10)), macf::chain::Cancelled); }),
+        0.6);
     EXPECT_FALSE(ws.connected());
 }
 

@@ -161,22 +161,23 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
     spdlog::info("executor: sent {} (nonce {}, gas limit {}, predicted profit {} {})",
                  chain::hash_hex(*sent.hash), sent.nonce, gas_limit,
                  dex::to_string(out.predicted_profit), market.tokens[opp.base_token].symbol);
+    // Followed to its receipt; a stop that cancels the calls meanwhile (past its grace) leaves
+    // the transaction pending on chain and says which.
     try {
         out.receipt = client_.wait(*sent.hash, sent.nonce);
+        if (!out.receipt) {
+            out.status = TradeStatus::kUnconfirmed;
+            out.reason = client_.dropped(*sent.hash)
+                             ? "dropped from the pool before it was mined (nonces resynchronised)"
+                             : "no receipt before the timeout; still pending";
+            // The permit is dropped without an outcome: its pools free up, no failure counted.
+            return out;
+        }
     } catch (const chain::Cancelled&) {
-        // Stopping before the receipt came: the transaction stays pending on chain; say which.
         out.status = TradeStatus::kUnconfirmed;
         out.reason = "stopping before its receipt: " + chain::hash_hex(*sent.hash) + " (nonce " +
                      std::to_string(sent.nonce) + ") is left pending; follow it by its hash";
         spdlog::warn("executor: {}", out.reason);
-        return out;
-    }
-    if (!out.receipt) {
-        out.status = TradeStatus::kUnconfirmed;
-        out.reason = client_.dropped(*sent.hash)
-                         ? "dropped from the pool before it was mined (nonces resynchronised)"
-                         : "no receipt before the timeout; still pending";
-        // The permit is dropped without an outcome: its pools free up, no failure is counted.
         return out;
     }
     out.status = out.receipt->success ? TradeStatus::kExecuted : TradeStatus::kReverted;

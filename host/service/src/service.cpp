@@ -103,59 +103,56 @@ Service::~Service() {
     if (worker_.joinable()) worker_.join();
 }
 
-std::string Service::health_status(std::string& reason) const {
-    const std::uint64_t lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
-    const bool answered = last_answer_ != SteadyTime{};
-    const double silent = answered ? seconds_since(last_answer_) : 0;
-    const double head_age = answered ? seconds_since(head_seen_at_) : 0;
+Service::Health Service::health_now() const {
+    Health h;
+    h.lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
+    h.answered = last_answer_ != SteadyTime{};
+    h.silent_s = h.answered ? seconds_since(last_answer_) : 0;
+    h.head_age_s = h.answered ? seconds_since(head_seen_at_) : 0;
     // The first that applies: not synced yet, state withdrawn, node silent, head stale, lag.
-    reason = problem_;
-    if (!synced_) return "syncing";
-    if (!withdrawn_.empty()) {
-        reason = withdrawn_;
-        return "resyncing";
+    h.reason = problem_;
+    h.status = "ok";
+    if (!synced_) {
+        h.status = "syncing";
+    } else if (!withdrawn_.empty()) {
+        h.status = "resyncing";
+        h.reason = withdrawn_;
+    } else if (h.silent_s > config_.node.unreachable_after_s) {
+        h.status = "node_unreachable";
+        h.reason = "no answer from the node for " +
+                   std::to_string(static_cast<long long>(h.silent_s)) + " s" +
+                   (problem_.empty() ? "" : ": " + problem_);
+    } else if (config_.node.max_head_age_s != 0 && h.head_age_s > config_.node.max_head_age_s) {
+        h.status = "stale";
+        h.reason =
+            "no new block for " + std::to_string(static_cast<long long>(h.head_age_s)) + " s";
+    } else if (h.lag > 2) {
+        h.status = "lagging";
+        h.reason = std::to_string(h.lag) + " blocks behind the head";
     }
-    if (silent > config_.node.unreachable_after_s) {
-        reason = "no answer from the node for " + std::to_string(static_cast<long long>(silent)) +
-                 " s" + (problem_.empty() ? "" : ": " + problem_);
-        return "node_unreachable";
-    }
-    if (config_.node.max_head_age_s != 0 && head_age > config_.node.max_head_age_s) {
-        reason = "no new block for " + std::to_string(static_cast<long long>(head_age)) + " s";
-        return "stale";
-    }
-    if (lag > 2) {
-        reason = std::to_string(lag) + " blocks behind the head";
-        return "lagging";
-    }
-    return "ok";
+    return h;
 }
 
 std::string Service::health_json(bool& healthy) {
     std::lock_guard lock(state_mutex_);
-    const std::uint64_t lag = head_block_ > synced_block_ ? head_block_ - synced_block_ : 0;
-    const bool answered = last_answer_ != SteadyTime{};
-    const double silent = answered ? seconds_since(last_answer_) : 0;
-    const double head_age = answered ? seconds_since(head_seen_at_) : 0;
-    std::string reason;
-    const std::string status = health_status(reason);
-    healthy = status == "ok";
+    const Health h = health_now();
+    healthy = h.status == "ok";
     std::ostringstream o;
     o.setf(std::ios::fixed);
     o.precision(1);
-    o << "{\"status\":\"" << status
-      << "\",\"reason\":" << (reason.empty() ? "null" : json_quote(reason))
+    o << "{\"status\":\"" << h.status
+      << "\",\"reason\":" << (h.reason.empty() ? "null" : json_quote(h.reason))
       << ",\"synced\":" << (synced_ ? "true" : "false") << ",\"head_block\":" << head_block_
-      << ",\"synced_block\":" << synced_block_ << ",\"lag_blocks\":" << lag
+      << ",\"synced_block\":" << synced_block_ << ",\"lag_blocks\":" << h.lag
       << ",\"node_silent_s\":";
-    if (answered) {
-        o << silent;
+    if (h.answered) {
+        o << h.silent_s;
     } else {
         o << "null";
     }
     o << ",\"head_age_s\":";
-    if (answered) {
-        o << head_age;
+    if (h.answered) {
+        o << h.head_age_s;
     } else {
         o << "null";
     }
@@ -172,14 +169,13 @@ std::string Service::metrics_text() {
     // Live values, measured when scraped (a hung node stops every event that would set them).
     {
         std::lock_guard lock(state_mutex_);
-        std::string reason;
-        metrics_.gauge("macf_healthy", "1 while /health answers 200")
-            .set(health_status(reason) == "ok" ? 1 : 0);
-        if (last_answer_ != SteadyTime{})
+        const Health h = health_now();
+        metrics_.gauge("macf_healthy", "1 while /health answers 200").set(h.status == "ok" ? 1 : 0);
+        if (h.answered)
             metrics_
                 .gauge("macf_node_silent_seconds",
                        "Seconds since the node last answered the head request")
-                .set(seconds_since(last_answer_));
+                .set(h.silent_s);
     }
     return metrics_.render();
 }

@@ -86,40 +86,45 @@ std::unique_ptr<Scorer> make_device_scorer(kernels::DeviceSystem system) {
     return std::make_unique<DeviceScorer>(kernels::make_pipeline(system));
 }
 
-UltraBackend make_ultra_scorer(std::size_t batch_size, ThreadPool* pool) {
-    std::string why;
+UltraChoice choose_ultra_backend() {
     const char* env = std::getenv("MACF_ULTRA_BACKEND");
     const std::string_view choice = env == nullptr ? "" : env;
     std::string missing;
     if (choice == "openmp") {
         if (kernels::has_pipeline(kernels::DeviceSystem::kOpenMp, &missing)) {
-            return {make_device_scorer(kernels::DeviceSystem::kOpenMp), true,
+            return {kernels::DeviceSystem::kOpenMp,
                     "ultra mode runs on the device pipeline's OpenMP build "
                     "(MACF_ULTRA_BACKEND=openmp)"};
         }
-        why = "ultra mode runs as parallel: MACF_ULTRA_BACKEND=openmp, but " + missing;
-    } else if (choice == "cuda") {
-        const cuda::DeviceStatus dev = cuda::probe_device();
-        if (!kernels::has_pipeline(kernels::DeviceSystem::kCuda, &missing)) {
-            why = "ultra mode runs as parallel: MACF_ULTRA_BACKEND=cuda, but " + missing;
-        } else if (!dev.usable) {
-            why = "ultra mode runs as parallel: MACF_ULTRA_BACKEND=cuda, but " + dev.reason;
-        } else {
-            return {make_device_scorer(kernels::DeviceSystem::kCuda), true,
-                    "ultra mode runs on the device pipeline on GPU " + dev.name +
-                        " (MACF_ULTRA_BACKEND=cuda; not yet verified on a GPU by macf's checks)"};
-        }
-    } else {
-        const cuda::DeviceStatus dev = cuda::probe_device();
-        why = dev.usable ? "ultra mode runs as parallel: GPU " + dev.name +
-                               " found; the device pipeline runs on it only with "
-                               "MACF_ULTRA_BACKEND=cuda until it is verified on a GPU"
-                         : "ultra mode runs as parallel: " + dev.reason;
-        if (!choice.empty() && choice != "parallel")
-            why += " (MACF_ULTRA_BACKEND='" + std::string(choice) +
-                   "' is not one of parallel, openmp, cuda)";
+        return {std::nullopt,
+                "ultra mode runs as parallel: MACF_ULTRA_BACKEND=openmp, but " + missing};
     }
-    return {make_cpu_scorer(Mode::kUltra, batch_size, pool), false, why};
+    const cuda::DeviceStatus dev = cuda::probe_device();
+    if (choice == "cuda") {
+        if (!kernels::has_pipeline(kernels::DeviceSystem::kCuda, &missing))
+            return {std::nullopt,
+                    "ultra mode runs as parallel: MACF_ULTRA_BACKEND=cuda, but " + missing};
+        if (!dev.usable)
+            return {std::nullopt,
+                    "ultra mode runs as parallel: MACF_ULTRA_BACKEND=cuda, but " + dev.reason};
+        return {kernels::DeviceSystem::kCuda,
+                "ultra mode runs on the device pipeline on GPU " + dev.name +
+                    " (MACF_ULTRA_BACKEND=cuda; not yet verified on a GPU by macf's checks)"};
+    }
+    std::string why = dev.usable ? "ultra mode runs as parallel: GPU " + dev.name +
+                                       " found; the device pipeline runs on it only with "
+                                       "MACF_ULTRA_BACKEND=cuda until it is verified on a GPU"
+                                 : "ultra mode runs as parallel: " + dev.reason;
+    if (!choice.empty() && choice != "parallel")
+        why += " (MACF_ULTRA_BACKEND='" + std::string(choice) +
+               "' is not one of parallel, openmp, cuda)";
+    return {std::nullopt, why};
+}
+
+UltraBackend make_ultra_scorer(std::size_t batch_size, ThreadPool* pool) {
+    UltraChoice choice = choose_ultra_backend();
+    if (choice.device) return {make_device_scorer(*choice.device), true, std::move(choice.why)};
+    return {make_cpu_scorer(Mode::kUltra, batch_size, pool), false, std::move(choice.why)};
 }
 
 }  // namespace macf::host

@@ -85,8 +85,17 @@ class Service : public ApiBackend {
     void withdraw_state(const std::string& reason);
     /// The JSON the API serves of `changed` pools (every pool when `all`).
     void publish_pools(const Market& m, const std::vector<std::uint32_t>& changed, bool all);
-    /// /health's status ("ok", "syncing", ...) and `reason`; state_mutex_ held by the caller.
-    std::string health_status(std::string& reason) const;
+    /// What /health reports, measured now.
+    struct Health {
+        std::string status;     ///< "ok", "syncing", "resyncing", "node_unreachable", ...
+        std::string reason;     ///< why not ok ("" when none)
+        std::uint64_t lag = 0;  ///< blocks between the head and the synced block
+        bool answered = false;  ///< the node has answered the head request at least once
+        double silent_s = 0;    ///< seconds since its last answer (answered only)
+        double head_age_s = 0;  ///< seconds since the head last advanced (answered only)
+    };
+    /// /health's figures and status; state_mutex_ held by the caller.
+    Health health_now() const;
     /// What /health shows as the reason while the service is not healthy ("" clears it).
     void set_problem(const std::string& problem);
     /// Applies the new blocks and publishes the changed pools; false after a re-sync from

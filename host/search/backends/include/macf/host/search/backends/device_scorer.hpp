@@ -7,6 +7,7 @@
 // engine.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "macf/host/search/scorer.hpp"
@@ -18,6 +19,16 @@ namespace macf::host {
 /// when this build lacks that pipeline (kernels::has_pipeline says why).
 [[nodiscard]] std::unique_ptr<Scorer> make_device_scorer(kernels::DeviceSystem system);
 
+/// Where ultra mode runs, decided from MACF_ULTRA_BACKEND and what this machine has.
+struct UltraChoice {
+    std::optional<kernels::DeviceSystem> device;  ///< the device pipeline; none: parallel CPU
+    std::string why;                              ///< one line for the log: what runs and why
+};
+
+/// The choice make_ultra_scorer acts on (`openmp`, `cuda`, unset or `parallel`; a choice that
+/// cannot run here falls back to parallel, and `why` says so).
+[[nodiscard]] UltraChoice choose_ultra_backend();
+
 /// What ultra mode runs on.
 struct UltraBackend {
     std::unique_ptr<Scorer> scorer;
@@ -25,7 +36,7 @@ struct UltraBackend {
     std::string why;         ///< one line for the log: what runs and why
 };
 
-/// The backend ultra mode runs on, chosen by the environment variable MACF_ULTRA_BACKEND:
+/// The backend ultra mode runs on, as choose_ultra_backend() decides from MACF_ULTRA_BACKEND:
 /// `openmp` (the device pipeline on CPU threads, as CI proves it), `cuda` (the pipeline on a
 /// usable GPU; not yet verified on one), unset or `parallel` (the parallel CPU backend, the
 /// default). When the choice cannot run here it falls back to parallel (`batch_size` cycles a
