@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <random>
 #include <string_view>
 
 #include "bench_fixtures.hpp"
@@ -78,6 +79,57 @@ void BM_ScanRound(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * p.cycles->size()));
 }
 
+/// `count` distinct pools of the generated 10M-cycle market, the same for every mode (seed 7).
+std::vector<std::uint32_t> changed_pools(const Prepared& p, std::size_t count) {
+    std::mt19937_64 rng(7);
+    std::vector<std::uint32_t> all(p.market.pools.size());
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    std::shuffle(all.begin(), all.end(), rng);
+    all.resize(std::min(count, all.size()));
+    return all;
+}
+
+/// An incremental round's selection alone: the ids of the cycles through argument 0 changed
+/// pools of the 10M-cycle market (items: the cycles selected).
+void BM_SelectListed(benchmark::State& state) {
+    const Prepared& p = macf::bench::generated_10m_market();
+    const auto pools = changed_pools(p, static_cast<std::size_t>(state.range(0)));
+    std::size_t selected = 0;
+    for (auto _ : state) {
+        const auto ids = macf::host::cycle_ids_through(*p.cycles, pools);
+        selected = ids.size();
+        benchmark::DoNotOptimize(ids.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * selected));
+    state.counters["cycles"] = static_cast<double>(selected);
+}
+
+/// An incremental round's scoring alone: the cycles through argument 1 changed pools, listed,
+/// in mode argument 0 (items: the cycles scored; against BM_Score's items/s on gen10m, what a
+/// listed cycle costs over a streamed one).
+void BM_ScoreListed(benchmark::State& state) {
+    const Prepared& p = macf::bench::generated_10m_market();
+    const auto mode = static_cast<Mode>(state.range(0));
+    const auto ids = macf::host::cycle_ids_through(
+        *p.cycles, changed_pools(p, static_cast<std::size_t>(state.range(1))));
+    macf::host::ThreadPool pool(std::max(1U, std::thread::hardware_concurrency()));
+    const auto scorer = macf::host::make_cpu_scorer(mode, 4096, &pool);
+    scorer->bind(*p.cycles, p.edges);
+    state.SetLabel(std::string(macf::host::mode_name(mode)) + "/gen10m");
+    for (auto _ : state) {
+        macf::host::ScoreStats stats;
+        auto found = scorer->score_cycles(ids, p.params, stats);
+        benchmark::DoNotOptimize(found.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ids.size()));
+    state.counters["cycles"] = static_cast<double>(ids.size());
+}
+
+void listed_args(benchmark::internal::Benchmark* b) {
+    for (const Mode m : {Mode::kSequential, Mode::kBatch})
+        for (const int k : {1, 10, 100, 200, 1000}) b->Args({static_cast<int>(m), k});
+}
+
 void mode_args(benchmark::internal::Benchmark* b) {
     for (const int market : {0, 1}) {
         for (const Mode m : {Mode::kSequential, Mode::kBatch, Mode::kParallel}) {
@@ -92,6 +144,8 @@ void score_args(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_Score)->Apply(score_args)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+BENCHMARK(BM_SelectListed)->Arg(1)->Arg(10)->Arg(100)->Arg(200)->Arg(1000)->UseRealTime();
+BENCHMARK(BM_ScoreListed)->Apply(listed_args)->UseRealTime();
 BENCHMARK(BM_ScanRound)
     ->Apply(mode_args)
     ->Unit(benchmark::kMillisecond)

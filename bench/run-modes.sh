@@ -6,7 +6,7 @@
 set -euo pipefail
 build="${1:-build}"
 out="${2:-/tmp/macf-bench-modes.json}"
-"$build/bench/macf_bench" --benchmark_filter='BM_(Score|ScanRound)' --benchmark_repetitions=5 \
+"$build/bench/macf_bench" --benchmark_filter='BM_(Score|ScanRound)/' --benchmark_repetitions=5 \
     --benchmark_report_aggregates_only=true --benchmark_format=json --benchmark_out="$out" \
     --benchmark_out_format=json >/dev/null
 python3 - "$out" <<'PY'

@@ -65,7 +65,7 @@ a, b = (json.load(open(p))["opportunities"] for p in sys.argv[1:3])
 print(f"parallel {len(a)} opportunities, ultra on the GPU {len(b)}, identical: {a == b}")
 sys.exit(0 if a == b and a else 1)
 PY
-step bench env MACF_ULTRA_BACKEND=cuda "$build/bench/macf_bench" --benchmark_filter='BM_Score' \
+step bench env MACF_ULTRA_BACKEND=cuda "$build/bench/macf_bench" --benchmark_filter='BM_Score/' \
     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 echo
 echo "== device"; cat "$out/device.txt"

@@ -214,3 +214,35 @@ TEST(CycleSet, CyclesThroughChangedPoolsAreExactlyThoseUsingThem) {
     EXPECT_EQ(macf::host::cycle_ids_through(all, few),
               std::vector<std::uint32_t>(expect.begin(), expect.end()));
 }
+
+TEST(CycleSet, SelectionAcrossBitmapBlocksMatchesAScanOfEveryCycle) {
+    macf::host::GeneratorOptions o;  // enough cycles for several of the bitmap's blocks
+    o.seed = 11;
+    o.tokens = 280;
+    o.pools = 2100;
+    const auto m = macf::host::generate_market(o);
+    const TokenGraph g(m, {});
+    const std::vector<std::uint32_t> bases = {0};
+    const CycleSet all = macf::host::enumerate_cycles(g, bases, 4);
+    ASSERT_GT(all.size(), 2 * macf::host::kSelectionBlockCycles);
+    std::vector<std::uint32_t> pool_of_edge(g.edges().size());
+    for (std::size_t e = 0; e < g.edges().size(); ++e) pool_of_edge[e] = g.edges()[e].pool;
+    std::mt19937 rng(5);
+    for (const int count : {40, 200, 800}) {
+        std::vector<std::uint32_t> changed;
+        for (int k = 0; k < count; ++k)
+            changed.push_back(static_cast<std::uint32_t>(rng() % g.pool_count()));
+        std::uint64_t entries = 0;
+        for (const auto p : changed) entries += all.cycles_of_pool(p).size();
+        ASSERT_GE(entries * macf::host::kMergeSelectionRatio, all.size()) << count;
+        std::vector<bool> is_changed(g.pool_count(), false);
+        for (const auto p : changed) is_changed[p] = true;
+        std::vector<std::uint32_t> expect;
+        for (std::uint32_t c = 0; c < all.size(); ++c) {
+            bool uses = false;
+            for (const auto e : all.cycle(c)) uses = uses || is_changed[pool_of_edge[e]];
+            if (uses) expect.push_back(c);
+        }
+        EXPECT_EQ(macf::host::cycle_ids_through(all, changed), expect) << count << " pools";
+    }
+}

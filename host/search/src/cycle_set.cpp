@@ -2,8 +2,11 @@
 #include "macf/host/search/cycle_set.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
+
+#include "huge_pages.hpp"
 
 namespace macf::host {
 namespace {
@@ -83,6 +86,7 @@ void build_pool_index(CycleSet& set, const TokenGraph& graph) {
     for (std::uint32_t p = 0; p < graph.pool_count(); ++p) {
         set.pool_offsets[p + 1] += set.pool_offsets[p];
     }
+    set.pool_cycles = reserve_in_huge_pages<std::uint32_t>(set.hops.size());
     set.pool_cycles.resize(set.hops.size());
     std::vector<std::uint64_t> cursor(set.pool_offsets.begin(), set.pool_offsets.end() - 1);
     for (std::uint64_t c = 0; c < cycles; ++c) {
@@ -133,7 +137,10 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
         }
         visited[base] = false;
     }
+    // Listed rounds read these at random: on 2 MiB pages a read costs no TLB walk.
+    set.hops = move_to_huge_pages(std::move(set.hops));
     // Offsets follow from the segments (fixed length within each).
+    set.offsets = reserve_in_huge_pages<std::uint64_t>(cycles + 1);
     set.offsets.resize(cycles + 1);
     std::uint64_t hop_pos = 0;
     for (const auto& seg : set.segments) {
@@ -150,12 +157,12 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
 
 std::vector<std::uint32_t> cycle_ids_through(const CycleSet& all,
                                              std::span<const std::uint32_t> pools) {
+    std::vector<std::uint32_t> ids;
     std::uint64_t entries = 0;
     for (const auto p : pools) {
         if (static_cast<std::size_t>(p) + 1 < all.pool_offsets.size())
             entries += all.cycles_of_pool(p).size();
     }
-    std::vector<std::uint32_t> ids;
     if (entries * kMergeSelectionRatio < all.size()) {
         // Few entries: each pool's list is ascending, so merge them pairwise (log K passes
         // over the entries) and drop repeats — work in proportion to the changed pools.
@@ -175,27 +182,51 @@ std::vector<std::uint32_t> cycle_ids_through(const CycleSet& all,
             if (lists.size() % 2 == 1) merged.back() = std::move(lists.back());
             lists = std::move(merged);
         }
-        if (!lists.empty()) ids = std::move(lists.front());
-        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        if (!lists.empty()) {
+            const auto& merged = lists.front();
+            ids.reserve(merged.size());
+            std::unique_copy(merged.begin(), merged.end(), std::back_inserter(ids));
+        }
         return ids;
     }
-    // Many: a bitmap over all cycles, read word by word in ascending order without a sort.
-    std::vector<std::uint64_t> marked((all.size() + 63) / 64, 0);
-    std::uint64_t count = 0;
+    // Many: a bitmap, one block of cycle ids at a time (a block's bits fit in L1), each
+    // pool's ascending list read once through a cursor; ids come out ascending, once each.
+    struct Cursor {
+        const std::uint32_t* next;
+        const std::uint32_t* end;
+    };
+    std::vector<Cursor> lists;
     for (const auto p : pools) {
         if (static_cast<std::size_t>(p) + 1 >= all.pool_offsets.size()) continue;
-        for (const auto c : all.cycles_of_pool(p)) {
-            std::uint64_t& w = marked[c >> 6];
-            const std::uint64_t bit = std::uint64_t{1} << (c & 63);
-            count += (w & bit) == 0 ? 1 : 0;
-            w |= bit;
+        const auto of_pool = all.cycles_of_pool(p);
+        if (!of_pool.empty()) lists.push_back({of_pool.data(), of_pool.data() + of_pool.size()});
+    }
+    constexpr std::uint64_t kBlockWords = kSelectionBlockCycles / 64;
+    std::vector<std::uint64_t> marked(kBlockWords);
+    ids.resize(std::min<std::uint64_t>(entries, all.size()));  // at most this many, cut below
+    std::uint32_t* out = ids.data();
+    for (std::uint64_t block = 0; block < all.size(); block += kSelectionBlockCycles) {
+        const std::uint64_t block_end = block + kSelectionBlockCycles;
+        std::uint64_t* bits_of_block = marked.data();
+        bool any = false;
+        for (Cursor& l : lists) {
+            const std::uint32_t* next = l.next;
+            for (; next != l.end && *next < block_end; ++next) {
+                const std::uint64_t bit = *next - block;
+                bits_of_block[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+            }
+            any = any || next != l.next;
+            l.next = next;
+        }
+        if (!any) continue;
+        for (std::uint64_t w = 0; w < kBlockWords; ++w) {
+            const auto first = static_cast<std::uint32_t>(block + (w << 6));
+            for (std::uint64_t bits = bits_of_block[w]; bits != 0; bits &= bits - 1)
+                *out++ = first + static_cast<std::uint32_t>(__builtin_ctzll(bits));
+            bits_of_block[w] = 0;
         }
     }
-    ids.reserve(count);
-    for (std::uint64_t w = 0; w < marked.size(); ++w) {
-        for (std::uint64_t bits = marked[w]; bits != 0; bits &= bits - 1)
-            ids.push_back(static_cast<std::uint32_t>((w << 6) + __builtin_ctzll(bits)));
-    }
+    ids.resize(static_cast<std::size_t>(out - ids.data()));
     return ids;
 }
 

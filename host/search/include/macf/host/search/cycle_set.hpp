@@ -62,9 +62,13 @@ using ProgressFn = std::function<void(double)>;
                                         unsigned max_hops, const ProgressFn& progress = {});
 
 /// cycle_ids_through merges the changed pools' lists while their entries times this stay
-/// below the cycle count, and marks a bitmap over all cycles past it (measured on the 10M-cycle
-/// market: the merge costs ~17 ns an entry, the bitmap ~0.5 ms whatever the count).
+/// below the cycle count, and marks a bitmap past it (measured on the 10M-cycle market,
+/// `macf_bench --benchmark_filter=SelectListed`: the merge ~8 ns a cycle at 10 pools, the
+/// bitmap ~5 ns a cycle at 100 to 1,000 pools).
 inline constexpr std::uint64_t kMergeSelectionRatio = 128;
+
+/// Cycle ids whose bits cycle_ids_through's bitmap holds at a time (32 KiB: one L1 cache).
+inline constexpr std::uint64_t kSelectionBlockCycles = std::uint64_t{1} << 18;
 
 /// The ids of the cycles of `all` that use at least one of `pools` (pool indices; those
 /// outside the index are ignored), ascending, each once. Work in proportion to the index
