@@ -93,9 +93,18 @@ TEST(CycleSet, LayoutAndPoolIndex) {
     ASSERT_GT(set.size(), 0U);
     // Segments tile the cycles in order, each with one base and one length.
     std::uint64_t next = 0;
+    std::uint64_t hop_end = 0;  // where the previous segment's hops ended
     for (const auto& seg : set.segments) {
         EXPECT_EQ(seg.first, next);
+        // Each segment starts 16-byte aligned, within three entries of the previous one's end.
+        const std::uint64_t start = set.offsets[seg.first];
+        EXPECT_EQ(start % macf::host::kSegmentAlignHops, 0U);
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(set.hops.data() + start) % 16, 0U);
+        EXPECT_LT(start - hop_end, macf::host::kSegmentAlignHops);
+        hop_end = start + seg.count * seg.hops;
         for (std::uint64_t c = seg.first; c < seg.first + seg.count; ++c) {
+            EXPECT_EQ(&set.segment_of(c), &seg);
+            EXPECT_EQ(set.offsets[c], start + (c - seg.first) * seg.hops);
             const auto hops = set.cycle(c);
             ASSERT_EQ(hops.size(), seg.hops);
             EXPECT_EQ(g.edges()[hops.front()].token_in, seg.base_token);
@@ -107,6 +116,7 @@ TEST(CycleSet, LayoutAndPoolIndex) {
         next += seg.count;
     }
     EXPECT_EQ(next, set.size());
+    EXPECT_EQ(set.offsets.back(), set.hops.size());
     // The pool index lists exactly the cycles through each pool, ascending.
     for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
         std::vector<std::uint32_t> expect;

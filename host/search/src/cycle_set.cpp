@@ -80,19 +80,27 @@ namespace {
 
 /// Fills the pool → cycles index of `set` by counting sort over the pools of `graph`.
 void build_pool_index(CycleSet& set, const TokenGraph& graph) {
-    const std::uint64_t cycles = set.size();
     set.pool_offsets.assign(graph.pool_count() + 1, 0);
-    for (const auto e : set.hops) ++set.pool_offsets[graph.edges()[e].pool + 1];
+    std::uint64_t entries = 0;
+    for (const CycleSegment& seg : set.segments) {
+        const std::uint32_t* hops = set.hops.data() + set.offsets[seg.first];
+        for (std::uint64_t h = 0; h < seg.count * seg.hops; ++h)
+            ++set.pool_offsets[graph.edges()[hops[h]].pool + 1];
+        entries += seg.count * seg.hops;
+    }
     for (std::uint32_t p = 0; p < graph.pool_count(); ++p) {
         set.pool_offsets[p + 1] += set.pool_offsets[p];
     }
-    set.pool_cycles = reserve_in_huge_pages<std::uint32_t>(set.hops.size());
-    set.pool_cycles.resize(set.hops.size());
+    set.pool_cycles = reserve_in_huge_pages<std::uint32_t>(entries);
+    set.pool_cycles.resize(entries);
     std::vector<std::uint64_t> cursor(set.pool_offsets.begin(), set.pool_offsets.end() - 1);
-    for (std::uint64_t c = 0; c < cycles; ++c) {
-        for (std::uint64_t h = set.offsets[c]; h < set.offsets[c + 1]; ++h) {
-            set.pool_cycles[cursor[graph.edges()[set.hops[h]].pool]++] =
-                static_cast<std::uint32_t>(c);
+    for (const CycleSegment& seg : set.segments) {
+        const std::uint32_t* hops = set.hops.data() + set.offsets[seg.first];
+        for (std::uint64_t i = 0; i < seg.count; ++i) {
+            for (unsigned h = 0; h < seg.hops; ++h) {
+                set.pool_cycles[cursor[graph.edges()[hops[i * seg.hops + h]].pool]++] =
+                    static_cast<std::uint32_t>(seg.first + i);
+            }
         }
     }
 }
@@ -114,10 +122,16 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
     }
     std::uint64_t first_hops_done = 0;
     std::uint64_t cycles = 0;
+    std::vector<std::uint64_t> hop_starts;  // of each segment, in `hops`
     for (const auto base : base_tokens) {
         if (base >= graph.token_count()) throw std::out_of_range("base token index out of range");
         visited[base] = true;
         for (unsigned length = 2; length <= max_hops; ++length) {
+            // Each segment starts on a 16-byte boundary: no 2- or 4-hop cycle straddles a
+            // cache line (a listed round fetches one line per cycle, not two).
+            set.hops.resize((set.hops.size() + kSegmentAlignHops - 1) / kSegmentAlignHops *
+                            kSegmentAlignHops);
+            const std::uint64_t hop_start = set.hops.size();
             CycleWalker walker(graph, base, length, set.hops, visited);
             const std::uint64_t first = cycles;
             for (const std::uint32_t* it = graph.out_begin(base); it != graph.out_end(base); ++it) {
@@ -132,7 +146,10 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
                              static_cast<double>(first_hops_total));
                 }
             }
-            if (cycles > first) set.segments.push_back({base, length, first, cycles - first});
+            if (cycles > first) {
+                set.segments.push_back({base, length, first, cycles - first});
+                hop_starts.push_back(hop_start);
+            }
             set.count_by_length[length] += cycles - first;
         }
         visited[base] = false;
@@ -142,14 +159,12 @@ CycleSet enumerate_cycles(const TokenGraph& graph, std::span<const std::uint32_t
     // Offsets follow from the segments (fixed length within each).
     set.offsets = reserve_in_huge_pages<std::uint64_t>(cycles + 1);
     set.offsets.resize(cycles + 1);
-    std::uint64_t hop_pos = 0;
-    for (const auto& seg : set.segments) {
-        for (std::uint64_t i = 0; i < seg.count; ++i) {
-            set.offsets[seg.first + i] = hop_pos;
-            hop_pos += seg.hops;
-        }
+    for (std::size_t s = 0; s < set.segments.size(); ++s) {
+        const CycleSegment& seg = set.segments[s];
+        for (std::uint64_t i = 0; i < seg.count; ++i)
+            set.offsets[seg.first + i] = hop_starts[s] + i * seg.hops;
     }
-    set.offsets[cycles] = hop_pos;
+    set.offsets[cycles] = set.hops.size();
     build_pool_index(set, graph);
     if (progress) progress(1.0);
     return set;

@@ -82,7 +82,7 @@ class CpuScorer : public Scorer {
 };
 
 /// Listed cycles whose hops are fetched ahead of scoring.
-constexpr std::uint64_t kPrefetchAhead = 16;
+constexpr std::uint64_t kPrefetchAhead = 32;
 
 /// Sequential: one cycle at a time through `dex::score_cycle`, the reference every other
 /// backend is compared against.
@@ -96,8 +96,14 @@ class SequentialScorer final : public CpuScorer {
         std::vector<Candidate> out;
         for (std::size_t s = 0; s < set.segments.size(); ++s) {
             const CycleSegment& seg = set.segments[s];
-            for (std::uint64_t c = seg.first; c < seg.first + seg.count; ++c)
-                score_one(set, static_cast<std::uint32_t>(c), params[s], out);
+            const std::uint32_t* hops = set.hops.data() + set.offsets[seg.first];
+            for (std::uint64_t i = 0; i < seg.count; ++i) {
+                const dex::CycleScore r =
+                    dex::score_cycle(hops + i * seg.hops, seg.hops, edges(), params[s].score);
+                if (dex::may_clear(r, params[s].score, params[s].threshold))
+                    out.push_back(
+                        {static_cast<std::uint32_t>(seg.first + i), r.input, r.net_profit});
+            }
             stats.cycles += seg.count;
         }
         return out;
@@ -110,7 +116,7 @@ class SequentialScorer final : public CpuScorer {
         std::vector<Candidate> out;
         for (const BatchRange& b : split_listed(set, ids, ids.size() + 1)) {
             // Listed cycles are sparse in memory: their hops at the segment's fixed stride
-            // (no read of `offsets`), fetched a few cycles ahead.
+            // (no read of `offsets`), fetched ahead.
             const CycleSegment& seg = set.segments[b.segment];
             const std::uint32_t* base = set.hops.data() + set.offsets[seg.first];
             const auto hops_of = [&](std::uint32_t id) {
@@ -118,7 +124,12 @@ class SequentialScorer final : public CpuScorer {
             };
             const std::uint64_t end = b.first + b.count;
             for (std::uint64_t i = b.first; i < end; ++i) {
-                if (i + kPrefetchAhead < end) __builtin_prefetch(hops_of(ids[i + kPrefetchAhead]));
+                if (i + kPrefetchAhead < end) {
+                    // Both ends: a 3-hop cycle (12 bytes) may straddle two cache lines.
+                    const std::uint32_t* ahead = hops_of(ids[i + kPrefetchAhead]);
+                    __builtin_prefetch(ahead);
+                    __builtin_prefetch(ahead + seg.hops - 1);
+                }
                 const dex::CycleScore r =
                     dex::score_cycle(hops_of(ids[i]), seg.hops, edges(), params[b.segment].score);
                 if (dex::may_clear(r, params[b.segment].score, params[b.segment].threshold))
@@ -127,15 +138,6 @@ class SequentialScorer final : public CpuScorer {
         }
         stats.cycles += ids.size();
         return out;
-    }
-
-  private:
-    void score_one(const CycleSet& set, std::uint32_t c, const SegmentParams& p,
-                   std::vector<Candidate>& out) const {
-        const auto hops = set.cycle(c);
-        const dex::CycleScore r =
-            dex::score_cycle(hops.data(), static_cast<unsigned>(hops.size()), edges(), p.score);
-        if (dex::may_clear(r, p.score, p.threshold)) out.push_back({c, r.input, r.net_profit});
     }
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -23,13 +24,19 @@ struct CycleSegment {
     std::uint64_t count;       ///< number of cycles
 };
 
+/// Each segment's first edge id sits at an index of `CycleSet::hops` that is a multiple of
+/// this (16 bytes): no cycle of 2 or 4 hops straddles a 64-byte cache line.
+inline constexpr std::uint64_t kSegmentAlignHops = 4;
+
 /// Every simple cycle of 2..max_hops hops from each base token back to it, through distinct
-/// pools, each direction counted separately. Compressed sparse rows: cycle i's edge ids are
-/// `hops[offsets[i] .. offsets[i + 1])`. Cycles are grouped in segments by base token, then by
-/// length; within a segment the hops of cycle i start at offsets[first] + (i − first)·length.
+/// pools, each direction counted separately. Cycles are grouped in segments by base token, then
+/// by length; cycle i's edge ids start at `hops[offsets[i]]`, its segment's `hops` of them, and
+/// within a segment the hops of cycle i start at offsets[first] + (i − first)·length. Between
+/// segments `hops` holds up to three unused entries (kSegmentAlignHops); `offsets[size()]` is
+/// `hops.size()`.
 struct CycleSet {
     std::vector<std::uint64_t> offsets;  ///< size() + 1 entries
-    std::vector<std::uint32_t> hops;     ///< edge ids
+    std::vector<std::uint32_t> hops;     ///< edge ids (and the padding between segments)
     std::vector<CycleSegment> segments;
     std::array<std::uint64_t, kMaxHops + 1> count_by_length{};  ///< [2], [3], [4] used
     /// Pool → cycles index (CSR over pools): cycles using pool p are
@@ -39,9 +46,16 @@ struct CycleSet {
 
     /// Number of cycles.
     std::uint64_t size() const noexcept { return offsets.empty() ? 0 : offsets.size() - 1; }
+    /// The segment holding cycle `i` (i < size()); a binary search over the segments.
+    const CycleSegment& segment_of(std::uint64_t i) const noexcept {
+        const auto after =
+            std::upper_bound(segments.begin(), segments.end(), i,
+                             [](std::uint64_t id, const CycleSegment& s) { return id < s.first; });
+        return *(after - 1);
+    }
     /// Edge ids of cycle `i`.
     std::span<const std::uint32_t> cycle(std::uint64_t i) const noexcept {
-        return {hops.data() + offsets[i], hops.data() + offsets[i + 1]};
+        return {hops.data() + offsets[i], segment_of(i).hops};
     }
     /// Cycles that use pool `p`.
     std::span<const std::uint32_t> cycles_of_pool(std::uint32_t p) const noexcept {
