@@ -168,11 +168,15 @@ void score_listed_batch(const CycleSet& cycles, const CycleSegment& segment,
     // Within a segment a cycle's hops sit at a fixed stride: no read of `offsets` per cycle.
     const std::uint32_t* base = cycles.hops.data() + cycles.offsets[segment.first];
     const auto hops_of = [&](std::uint32_t id) { return base + (id - segment.first) * k; };
-    constexpr std::size_t kAhead = 16;  // listed cycles are sparse: fetch their hops early
+    constexpr std::size_t kAhead = 32;  // listed cycles are sparse: fetch their hops early
     for (std::size_t off = 0; off < ids.size(); off += kChunk) {
         const std::size_t n = std::min<std::size_t>(ids.size() - off, kChunk);
         for (std::size_t j = 0; j < n; ++j) {
-            if (off + j + kAhead < ids.size()) __builtin_prefetch(hops_of(ids[off + j + kAhead]));
+            if (off + j + kAhead < ids.size()) {
+                const std::uint32_t* ahead = hops_of(ids[off + j + kAhead]);
+                __builtin_prefetch(ahead);
+                __builtin_prefetch(ahead + k - 1);  // a 3-hop cycle may straddle two lines
+            }
             const std::uint32_t* src = hops_of(ids[off + j]);
             std::copy(src, src + k, hops + j * k);
         }
