@@ -2,7 +2,6 @@
 #include "macf/host/search/cycle_set.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -197,11 +196,8 @@ std::vector<std::uint32_t> cycle_ids_through(const CycleSet& all,
             if (lists.size() % 2 == 1) merged.back() = std::move(lists.back());
             lists = std::move(merged);
         }
-        if (!lists.empty()) {
-            const auto& merged = lists.front();
-            ids.reserve(merged.size());
-            std::unique_copy(merged.begin(), merged.end(), std::back_inserter(ids));
-        }
+        if (!lists.empty()) ids = std::move(lists.front());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
         return ids;
     }
     // Many: a bitmap, one block of cycle ids at a time (a block's bits fit in L1), each

@@ -2,7 +2,8 @@
 #pragma once
 
 // Large arrays read at random (a listed round's cycles, the pool → cycles index) cost a TLB
-// miss per access on 4 KiB pages; on 2 MiB pages the whole 10M-cycle set is ~80 TLB entries.
+// miss per access on 4 KiB pages; on 2 MiB pages the hops of a 10M-cycle set (160 MB) take 80
+// TLB entries.
 
 #include <cstddef>
 #include <vector>

@@ -78,7 +78,7 @@ using ProgressFn = std::function<void(double)>;
 /// cycle_ids_through merges the changed pools' lists while their entries times this stay
 /// below the cycle count, and marks a bitmap past it (measured on the 10M-cycle market,
 /// `macf_bench --benchmark_filter=SelectListed`: the merge ~8 ns a cycle at 10 pools, the
-/// bitmap ~5 ns a cycle at 100 to 1,000 pools).
+/// bitmap 5–6 ns a cycle at 100 to 1,000 pools).
 inline constexpr std::uint64_t kMergeSelectionRatio = 128;
 
 /// Cycle ids whose bits cycle_ids_through's bitmap holds at a time (32 KiB: one L1 cache).
