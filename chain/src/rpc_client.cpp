@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -166,6 +167,7 @@ std::string RpcClient::post_with_retries(const std::string& body, std::size_t ca
         try {
             ++requests_;
             calls_ += calls_in_body;
+            const std::lock_guard lock(exchange_);
             return transport_->post(body, options_.timeout);
         } catch (const TransportError& e) {
             if (attempt >= options_.max_attempts) {
@@ -206,8 +208,7 @@ std::vector<RpcResult> RpcClient::batch_chunk(const std::vector<RpcCall>& calls,
                                               std::size_t end) {
     std::chrono::milliseconds wait = options_.initial_backoff;
     for (unsigned attempt = 1;; ++attempt) {
-        const std::uint64_t first = next_id_;
-        next_id_ += end - begin;
+        const std::uint64_t first = next_id_.fetch_add(end - begin);
         std::string body = "[";
         for (std::size_t i = begin; i < end; ++i) {
             if (i > begin) body += ',';

@@ -5,6 +5,11 @@
 // it keeps working once the endpoint answers properly again.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include "cancel_after.hpp"
 #include "fake_endpoint.hpp"
 #include "macf/chain/eth.hpp"
@@ -41,6 +46,73 @@ TEST(RpcClient, AnswersAndBatchesWithIdsInAnyOrder) {
     ASSERT_TRUE(r[1].error.has_value());
     EXPECT_EQ(r[1].error->code(), 3);
     EXPECT_EQ(rpc.calls(), 3U);
+}
+
+/// A transport that answers every call with its own id and counts posts that overlapped: a
+/// real connection interleaves their bytes (the answer to one call read by another).
+class OverlapCountingTransport final : public macf::chain::Transport {
+  public:
+    std::string post(const std::string& body, std::chrono::milliseconds) override {
+        if (in_flight_.fetch_add(1) != 0) ++overlaps_;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        in_flight_.fetch_sub(1);
+        if (body.front() != '[') {
+            note_id(id_of(body));
+            return ok(body, "\"0x1\"");
+        }
+        std::string answer = "[";
+        for (auto at = body.find("\"id\":"); at != std::string::npos;
+             at = body.find("\"id\":", at + 1)) {
+            if (answer.size() > 1) answer += ',';
+            answer += ok(body.substr(at), "\"0x1\"");
+            note_id(id_of(body.substr(at)));
+        }
+        return answer + "]";
+    }
+    std::string describe() const override { return "overlap-counting transport"; }
+    std::atomic<int>& overlaps() { return overlaps_; }
+    std::atomic<int>& repeated_ids() { return repeated_ids_; }
+
+  private:
+    void note_id(const std::string& id) {
+        const std::lock_guard lock(ids_mutex_);
+        if (!ids_.insert(id).second) ++repeated_ids_;
+    }
+
+    std::mutex ids_mutex_;
+    std::set<std::string> ids_;
+    std::atomic<int> repeated_ids_{0};
+    std::atomic<int> in_flight_{0};
+    std::atomic<int> overlaps_{0};
+};
+
+TEST(RpcClient, ThreadsSharingAClientTakeTurnsOnItsConnection) {
+    // The executor waits for a receipt on one thread while another mines through the same
+    // client (tests/evm/execution_test.cpp): ids must stay unique and exchanges must not overlap.
+    auto transport = std::make_unique<OverlapCountingTransport>();
+    auto& overlaps = transport->overlaps();
+    auto& repeated_ids = transport->repeated_ids();
+    macf::chain::RpcClient rpc(std::move(transport), fast());
+    constexpr int kThreads = 4;
+    constexpr int kCalls = 50;
+    std::vector<std::thread> threads;
+    std::atomic<int> answered{0};
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kCalls; ++i) {
+                if ((i + t) % 5 == 0) {
+                    if (rpc.batch({{"eth_call", "[]"}, {"eth_call", "[]"}}).size() == 2) ++answered;
+                } else if (rpc.call("eth_blockNumber").text == "0x1") {
+                    ++answered;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(answered.load(), kThreads * kCalls);
+    EXPECT_EQ(overlaps.load(), 0);
+    EXPECT_EQ(repeated_ids.load(), 0);
+    EXPECT_EQ(rpc.requests(), std::uint64_t{kThreads * kCalls});
 }
 
 TEST(RpcClient, MalformedAnswersAreClearErrors) {

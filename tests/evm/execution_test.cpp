@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -455,7 +456,14 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
         if (m.pools[h.pool].address == fixture_->pool_wb)
             zero_for_one = m.tokens[h.token_in].address < m.tokens[h.token_out].address;
     macf::host::TradeOutcome out;
-    std::thread ours([&] { out = executor.execute(m, *opp, srcs, gas); });
+    std::exception_ptr ours_failed;  // an error on the thread fails the test, never aborts it
+    std::thread ours([&] {
+        try {
+            out = executor.execute(m, *opp, srcs, gas);
+        } catch (...) {
+            ours_failed = std::current_exception();
+        }
+    });
     // A node call below that throws must not destroy a joinable thread (std::terminate hides
     // the error): mine a block so the executor's wait ends, then join.
     struct Joiner {
@@ -479,6 +487,13 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     rpc_->call("evm_mine");
     ours.join();
     rpc_->call("evm_setAutomine", "[true]");
+    if (ours_failed) {
+        try {
+            std::rethrow_exception(ours_failed);
+        } catch (const std::exception& e) {
+            FAIL() << "the executor's thread threw: " << e.what();
+        }
+    }
     ASSERT_EQ(out.status, TradeStatus::kReverted) << out.reason;
     ASSERT_TRUE(out.receipt.has_value());
     EXPECT_EQ(token_balance(fixture_->w, fixture_->owner), w_before);                 // no W lost
@@ -515,6 +530,56 @@ TEST_F(ExecutionOnNode, CompetitorFirstMakesOursRevertWithoutLoss) {
     bool revert_alerted = false;
     for (const auto& t : alerts.texts) revert_alerted |= t.find("reverted") != std::string::npos;
     EXPECT_TRUE(revert_alerted);
+}
+
+TEST_F(ExecutionOnNode, ANodeFailingWhileTheReceiptIsFollowedLeavesTheTradeUnconfirmed) {
+    // Plant the W/A dislocation again (the trader pushes the V3 pool's price back up).
+    const bool w_is_0 = fixture_->w < fixture_->a;
+    send_from(fixture_->trader, fixture_->callee,
+              callee_swap(fixture_->pool_wa, !w_is_0, U256{300} * U256{1000000000000000000ULL}));
+    const auto m = market_now();
+    macf::host::CostModel costs;
+    const auto opp = find(m, fixture_->pair_wa, fixture_->pool_wa, costs);
+    ASSERT_TRUE(opp.has_value()) << "macf did not find the planted W/A dislocation";
+    const auto gas = macf::host::gas_price_in(m, costs, opp->base_token);
+    const auto srcs = sources(kV2);
+
+    // A proxy in front of the node that answers every receipt query with another call's id.
+    auto upstream = macf::chain::make_http_transport(std::getenv("MACF_RPC_URL"));
+    std::mutex upstream_mutex;
+    macf::test::FakeEndpoint proxy([&](const std::string& body) -> macf::test::FakeReply {
+        if (body.find("eth_getTransactionReceipt") != std::string::npos)
+            return {200, R"({"jsonrpc":"2.0","id":999999,"result":null})"};
+        const std::lock_guard lock(upstream_mutex);
+        return {200, upstream->post(body, std::chrono::seconds(10))};
+    });
+    macf::chain::RpcOptions rpc_options;
+    rpc_options.max_attempts = 1;
+    macf::chain::RpcClient rpc(macf::chain::make_http_transport(proxy.url()), rpc_options);
+    macf::chain::ExecutorOptions options;
+    options.chain_id = chain_id_;
+    options.receipt_timeout = std::chrono::seconds(10);
+    options.receipt_poll = std::chrono::milliseconds(50);
+    macf::chain::ExecutorClient client(rpc, *key_, fixture_->executor, *nonces_, options);
+    macf::host::RiskManager risk({});
+    macf::host::TradeExecutor executor(client, risk, nullptr, {});
+
+    const U256 w_before = token_balance(fixture_->w, fixture_->owner);
+    const auto out = executor.execute(m, *opp, srcs, gas);
+    ASSERT_EQ(out.status, TradeStatus::kUnconfirmed) << out.reason;
+    ASSERT_TRUE(out.tx.has_value());
+    std::cout << "unconfirmed: " << out.reason << "\n";
+    EXPECT_NE(out.reason.find("carries id 999999"), std::string::npos) << out.reason;
+    EXPECT_NE(out.reason.find(macf::chain::hash_hex(*out.tx)), std::string::npos) << out.reason;
+    EXPECT_EQ(executor.count(TradeStatus::kUnconfirmed), 1U);
+    EXPECT_EQ(risk.counters().failed, 0U);  // no loss is known: not a breaker failure
+
+    // It went out all the same: the node mined it and the profit arrived, to the wei.
+    const auto receipt =
+        rpc_->call("eth_getTransactionReceipt", "[\"" + macf::chain::hash_hex(*out.tx) + "\"]");
+    ASSERT_EQ(receipt.type, macf::chain::json::Value::Type::kObject);
+    EXPECT_EQ(receipt.find("status")->text, "0x1");
+    EXPECT_EQ(token_balance(fixture_->w, fixture_->owner) - w_before, out.predicted_profit);
 }
 
 TEST_F(ExecutionOnNode, ConcurrentSendersShareOneNonceSequenceAndResync) {

@@ -179,6 +179,16 @@ TradeOutcome TradeExecutor::attempt(const Market& market, const Opportunity& opp
                      std::to_string(sent.nonce) + ") is left pending; follow it by its hash";
         spdlog::warn("executor: {}", out.reason);
         return out;
+    } catch (const std::runtime_error& e) {
+        // The node failed while the transaction was out (TransportError, RpcError,
+        // MalformedResponse): it may still be mined. Unconfirmed, like one without a receipt:
+        // the permit is dropped without an outcome, the hash is in the outcome to follow it.
+        out.status = TradeStatus::kUnconfirmed;
+        out.reason = "following its receipt failed (" + std::string(e.what()) +
+                     "): " + chain::hash_hex(*sent.hash) + " (nonce " + std::to_string(sent.nonce) +
+                     ") may still be mined; follow it by its hash";
+        spdlog::warn("executor: {}", out.reason);
+        return out;
     }
     out.status = out.receipt->success ? TradeStatus::kExecuted : TradeStatus::kReverted;
     if (!out.receipt->success) out.reason = "reverted on chain";

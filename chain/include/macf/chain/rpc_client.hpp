@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -143,7 +144,9 @@ struct RpcResult {
     std::optional<RpcError> error;
 };
 
-/// The JSON-RPC client.
+/// The JSON-RPC client. Safe to share between threads: ids are drawn atomically and the one
+/// connection carries one HTTP exchange at a time (a second caller waits for the first's
+/// answer, not for its retry back-off).
 class RpcClient {
   public:
     RpcClient(std::unique_ptr<Transport> transport, RpcOptions options = {});
@@ -158,9 +161,9 @@ class RpcClient {
     std::vector<RpcResult> batch(const std::vector<RpcCall>& calls);
 
     /// JSON-RPC calls made so far (each call of a batch counts once; retries count again).
-    std::uint64_t calls() const noexcept { return calls_; }
+    std::uint64_t calls() const noexcept { return calls_.load(); }
     /// HTTP requests made so far.
-    std::uint64_t requests() const noexcept { return requests_; }
+    std::uint64_t requests() const noexcept { return requests_.load(); }
     /// The transport's description (URL).
     std::string endpoint() const { return transport_->describe(); }
 
@@ -174,9 +177,10 @@ class RpcClient {
 
     std::unique_ptr<Transport> transport_;
     RpcOptions options_;
-    std::uint64_t next_id_ = 1;
-    std::uint64_t calls_ = 0;
-    std::uint64_t requests_ = 0;
+    std::mutex exchange_;  ///< held for one post on transport_ (request and its answer)
+    std::atomic<std::uint64_t> next_id_{1};
+    std::atomic<std::uint64_t> calls_{0};
+    std::atomic<std::uint64_t> requests_{0};
 };
 
 /// A JSON string literal of `s` (quoted and escaped) for building params.

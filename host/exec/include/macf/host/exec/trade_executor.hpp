@@ -37,7 +37,8 @@ enum class TradeStatus {
     kSkipped,      ///< not attempted: unsupported route, no flash source, risk refusal
     kNotSent,      ///< the simulation reverted, or its profit after gas is below the threshold
     kSendFailed,   ///< the node or relay refused the transaction
-    kUnconfirmed,  ///< sent, but no receipt before the timeout (its nonce stays pending)
+    kUnconfirmed,  ///< sent, but no receipt: the timeout, a stop or a node error came first
+                   ///< (its nonce stays pending; the outcome has its hash)
     kReverted,     ///< mined and reverted: only gas was spent
     kExecuted,     ///< mined and succeeded: the profit reached the owner
     kSimulated,    ///< dry run: it would have been sent (simulation and gas check passed)
