@@ -57,6 +57,10 @@ void add_gen_command(CLI::App& app) {
     cmd->add_option("--balancer-pools", opt->gen.balancer_pools,
                     "Balancer V2 pools (weighted 50/50, 80/20, 60/40; 1 in 4 stable)")
         ->capture_default_str();
+    cmd->add_option("--curve-meta-pools", opt->gen.curve_meta_pools,
+                    "Curve metapools: a token against the LP token of one added base 3pool "
+                    "(USDC/USDT/DAI), traded against the base coins too")
+        ->capture_default_str();
     cmd->add_option("-o,--out", opt->out, "Output file ('-': stdout)")->capture_default_str();
     cmd->callback([opt] {
         const host::Market market = host::generate_market(opt->gen);

@@ -24,6 +24,7 @@ struct QuoteOptions {
     std::string token_out;
     std::string amount_in;
     std::string amount_out;
+    std::string curve_rounding = "exchange";
     bool json = false;
 };
 
@@ -67,7 +68,9 @@ void run_quote(const QuoteOptions& opt) {
     const bool exact_input = !opt.amount_in.empty();
     const dex::U256 amount = exact_input ? parse_amount(opt.amount_in, "--amount-in")
                                          : parse_amount(opt.amount_out, "--amount-out");
-    const host::PoolQuote q = host::quote_pool(pool, in, out, amount, exact_input);
+    const auto rounding =
+        opt.curve_rounding == "view" ? host::CurveRounding::kView : host::CurveRounding::kExchange;
+    const host::PoolQuote q = host::quote_pool(pool, in, out, amount, exact_input, rounding);
     const host::Token& t_in = market.tokens[pool.tokens[in]];
     const host::Token& t_out = market.tokens[pool.tokens[out]];
     if (opt.json) {
@@ -109,9 +112,10 @@ void add_quote_command(CLI::App& app) {
         "Print the exact result of one swap on one pool of a market snapshot: the amount the "
         "deployed contract would pay or take, to the wei (and for Uniswap V3 the price, "
         "liquidity and tick after it), or the revert it would hit. Exit 1 when it reverts. "
-        "Curve: the amount exchange() transfers (the 3pool's get_dy view rounds the fee "
-        "differently and can differ by a wei); V3: to the default price limit, so a swap larger "
-        "than the liquidity fills partially, as the pool would.");
+        "Curve: the amount exchange() transfers, or with --curve-rounding view what get_dy "
+        "returns (3pool-era pools round the fee differently and can differ by a wei); a "
+        "metapool's own coin against a base coin is get_dy_underlying; V3: to the default price "
+        "limit, so a swap larger than the liquidity fills partially, as the pool would.");
     cmd->add_option("--market", opt->market, "Market snapshot (macf-market/1 JSON)")
         ->required()
         ->check(CLI::ExistingFile);
@@ -126,6 +130,10 @@ void add_quote_command(CLI::App& app) {
                                 "Exact output in wei of the token out (not for Curve)");
     in->excludes(out);
     out->excludes(in);
+    cmd->add_option("--curve-rounding", opt->curve_rounding,
+                    "Curve pools: 'exchange' (what the swap transfers) or 'view' (get_dy)")
+        ->check(CLI::IsMember({"exchange", "view"}))
+        ->capture_default_str();
     cmd->add_flag("--json", opt->json, "One JSON object on stdout (amounts as decimal strings)");
     cmd->callback([opt] {
         if (opt->amount_in.empty() && opt->amount_out.empty()) {

@@ -134,7 +134,8 @@ void bind_token_and_pool(py::module_& m) {
         .def_property_readonly(
             "kind",
             [](const PoolRef& p) { return std::string(host::pool_kind_name(p.pool().kind)); },
-            "uniswap_v2, uniswap_v3, curve_stable, balancer_weighted or balancer_stable.")
+            "uniswap_v2, uniswap_v3, curve_stable, curve_meta, balancer_weighted or "
+            "balancer_stable.")
         .def_property_readonly(
             "dex", [](const PoolRef& p) { return p.pool().dex; }, "Venue label; may be empty.")
         .def_property_readonly(
@@ -386,7 +387,7 @@ void bind_generators(py::module_& m) {
         [](std::uint64_t seed, std::uint32_t tokens, std::uint32_t pools,
            std::uint32_t dislocations, double zipf_exponent, double price_noise,
            double median_liquidity_eth, std::uint32_t v3_pools, std::uint32_t curve_pools,
-           std::uint32_t balancer_pools) {
+           std::uint32_t balancer_pools, std::uint32_t curve_meta_pools) {
             host::GeneratorOptions o;
             o.seed = seed;
             o.tokens = tokens;
@@ -398,6 +399,7 @@ void bind_generators(py::module_& m) {
             o.v3_pools = v3_pools;
             o.curve_pools = curve_pools;
             o.balancer_pools = balancer_pools;
+            o.curve_meta_pools = curve_meta_pools;
             host::Market market;
             {
                 py::gil_scoped_release release;
@@ -410,6 +412,7 @@ void bind_generators(py::module_& m) {
         py::arg("zipf_exponent") = d.zipf_exponent, py::arg("price_noise") = d.price_noise,
         py::arg("median_liquidity_eth") = d.median_liquidity_eth, py::arg("v3_pools") = d.v3_pools,
         py::arg("curve_pools") = d.curve_pools, py::arg("balancer_pools") = d.balancer_pools,
+        py::arg("curve_meta_pools") = d.curve_meta_pools,
         "A deterministic synthetic market, as `macf gen` makes it (same settings, same market).");
     m.def(
         "import_pairs",

@@ -80,13 +80,13 @@ def test_quote_equals_cli(sample_market):
 
 
 def test_market_objects(sample_market):
-    assert len(sample_market.tokens) == 200 and len(sample_market.pools) == 1714
+    assert len(sample_market.tokens) == 201 and len(sample_market.pools) == 1719
     weth = sample_market.token("WETH")
     assert weth.address == WETH and weth.decimals == 18
     assert sample_market.token(WETH) == weth and hash(sample_market.token(WETH)) == hash(weth)
     kinds = {p.kind for p in sample_market.pools}
     assert kinds == {"uniswap_v2", "uniswap_v3", "curve_stable", "balancer_weighted",
-                     "balancer_stable"}
+                     "balancer_stable", "curve_meta"}
     again = macf.Market.from_dict(sample_market.to_dict())
     assert again.to_dict() == sample_market.to_dict()
     with pytest.raises(KeyError):
@@ -96,9 +96,14 @@ def test_market_objects(sample_market):
 def test_gen_equals_cli(tmp_path):
     out = tmp_path / "gen.json"
     run_cli("gen", "--seed", "7", "--pools", "300", "--v3-pools", "10", "--curve-pools", "2",
-            "--balancer-pools", "4", "-o", str(out))
-    m = macf.gen(seed=7, pools=300, v3_pools=10, curve_pools=2, balancer_pools=4)
+            "--balancer-pools", "4", "--curve-meta-pools", "2", "-o", str(out))
+    m = macf.gen(seed=7, pools=300, v3_pools=10, curve_pools=2, balancer_pools=4,
+                 curve_meta_pools=2)
     assert m.to_dict() == json.loads(out.read_text())
+    metapools = [p for p in m.pools if p.kind == "curve_meta"]
+    assert len(metapools) == 2
+    # Own coin, the base LP token, then the base pool's three coins.
+    assert [t.symbol for t in metapools[0].tokens][1:] == ["3CRV", "USDC", "USDT", "DAI"]
 
 
 def cli_error(args: list[str]) -> str:

@@ -233,6 +233,12 @@ TEST_F(OnchainOracles, CurveRaiMetapoolGetDyAndUnderlyingAtBlock25144000) {
     macf::dex::CurveMetaView pool;
     pool.base = tripool_view(base_json);
     pool.base_lp_supply = scalar(base_json, "lp_token_total_supply");
+    // The 3pool's own get_virtual_price at the block (the metapool's cached rate is older).
+    U256 base_price;
+    ASSERT_EQ(macf::dex::curve_get_virtual_price(pool.base, pool.base_lp_supply, base_price),
+              macf::dex::CurveStatus::kOk);
+    EXPECT_EQ(macf::dex::to_string(base_price),
+              macf::dex::to_string(scalar(base_json, "virtual_price")));
     const auto balances = numbers(meta_json, "balances");
     ASSERT_EQ(balances.size(), 2U);
     pool.meta.n = 2;

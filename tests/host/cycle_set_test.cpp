@@ -163,14 +163,23 @@ TEST(TokenGraph, FiltersAreReported) {
     EXPECT_EQ(g2.report().empty, 1U);
 }
 
-TEST(TokenGraph, EveryPoolKindEntersTheGraphWithAnEdgePerOrderedPair) {
+TEST(TokenGraph, EveryPoolKindEntersTheGraphWithAnEdgePerTradedOrderedPair) {
     const auto m =
         macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
     const TokenGraph g(m, {});
-    EXPECT_EQ(g.report().included, 5U);
+    EXPECT_EQ(g.report().included, 6U);
     EXPECT_EQ(g.report().unsupported_kind, 0U);
-    // V2 2 + V3 2 + Curve 3-coin 6 + Balancer weighted 2-token 2 + stable 3-token 6.
-    EXPECT_EQ(g.edges().size(), 18U);
+    // V2 2 + V3 2 + Curve 3-coin 6 + Balancer weighted 2-token 2 + stable 3-token 6, and the
+    // metapool's own coin against the LP token and each of the three base coins, both ways: 8
+    // (never the LP token against a base coin, or two base coins).
+    EXPECT_EQ(g.edges().size(), 26U);
+    const auto [first, last] = g.pool_edges(5);
+    EXPECT_EQ(last - first, 8U);
+    for (std::uint32_t e = first; e < last; ++e) {
+        const auto& edge = g.edges()[e];
+        EXPECT_TRUE(edge.slot_in == 0 || edge.slot_out == 0)
+            << int{edge.slot_in} << "->" << int{edge.slot_out};
+    }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -42,12 +43,24 @@ TEST(MarketJson, ReadsTheDocumentedExample) {
     // docs/market-format.md's example holds one pool of every kind.
     const auto m =
         macf::host::load_market(std::string(MACF_SOURCE_DIR) + "/docs/market-example.json");
-    ASSERT_EQ(m.pools.size(), 5U);
+    ASSERT_EQ(m.pools.size(), 6U);
     EXPECT_EQ(m.pools[0].kind, macf::host::PoolKind::kUniswapV2);
     EXPECT_EQ(m.pools[1].kind, macf::host::PoolKind::kUniswapV3);
     EXPECT_EQ(m.pools[2].kind, macf::host::PoolKind::kCurveStable);
     EXPECT_EQ(m.pools[3].kind, macf::host::PoolKind::kBalancerWeighted);
     EXPECT_EQ(m.pools[4].kind, macf::host::PoolKind::kBalancerStable);
+    EXPECT_EQ(m.pools[5].kind, macf::host::PoolKind::kCurveMeta);
+    // The metapool trades RAI, 3Crv, then the base 3pool's coins; the base state is copied in.
+    const auto& meta = std::get<macf::host::CurveMetaState>(m.pools[5].state);
+    ASSERT_EQ(m.pools[5].tokens.size(), 5U);
+    EXPECT_EQ(m.tokens[m.pools[5].tokens[0]].symbol, "RAI");
+    EXPECT_EQ(m.tokens[m.pools[5].tokens[1]].symbol, "3Crv");
+    EXPECT_TRUE(std::equal(m.pools[2].tokens.begin(), m.pools[2].tokens.end(),
+                           m.pools[5].tokens.begin() + 2));
+    EXPECT_EQ(meta.base.balances,
+              std::get<macf::host::CurveStableState>(m.pools[2].state).balances);
+    EXPECT_FALSE(meta.base_virtual_price.has_value());
+    EXPECT_EQ(macf::dex::to_string(meta.rate), "2971996134945649119");
     const auto& v3 = std::get<macf::host::UniswapV3State>(m.pools[1].state);
     EXPECT_EQ(v3.ticks.size(), 2U);
     EXPECT_GT(v3.ticks[0].liquidity_net, 0);
@@ -56,6 +69,70 @@ TEST(MarketJson, ReadsTheDocumentedExample) {
     EXPECT_EQ(curve.balances.size(), 3U);
     EXPECT_EQ(macf::dex::to_string(curve.rates[1]),
               "1000000000000000000000000000000");  // 10^30 for 6 decimals
+}
+
+/// A metapool of RAI and an LP token over a base pool of DAI and USDC (listed after it), for
+/// the error cases: `base_extra` and `meta_extra` are appended to the two pool objects.
+std::string metapool_market(const std::string& base_extra, const std::string& meta_extra) {
+    const std::string tokens = R"("tokens":[
+ {"address":"0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2","symbol":"WETH","decimals":18},
+ {"address":"0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48","symbol":"USDC","decimals":6},
+ {"address":"0x6b175474e89094c44da98b954eedeac495271d0f","symbol":"DAI","decimals":18},
+ {"address":"0x03ab458634910aad20ef5f1c8ee96f1d6ac54919","symbol":"RAI","decimals":18},
+ {"address":"0x6c3f90f043a72fa612cbac8115ee7e52bde6e490","symbol":"LP","decimals":18}])";
+    const std::string meta =
+        R"({"kind":"curve_meta","address":"0x618788357d0ebd8a37e763adab3bc575d54c2c7d",)"
+        R"("coins":["0x03ab458634910aad20ef5f1c8ee96f1d6ac54919","0x6c3f90f043a72fa612cbac8115ee7e52bde6e490"],)"
+        R"("base_pool":"0xbebc44782c7db0a1a60cb6fe97d0b483032ff1c7","balances":["1000","1000"],)"
+        R"("A":10000,"fee":"4000000")" +
+        meta_extra + "}";
+    const std::string base =
+        R"({"kind":"curve_stable","address":"0xbebc44782c7db0a1a60cb6fe97d0b483032ff1c7",)"
+        R"("coins":["0x6b175474e89094c44da98b954eedeac495271d0f","0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"],)"
+        R"("balances":["1000000000000000000000","1000000000"],"A":200,"fee":"1000000")" +
+        base_extra + "}";
+    return R"({"format":"macf-market/1",)" + tokens + R"(,"pools":[)" + meta + "," + base + "]}";
+}
+
+/// `text` with the first `from` replaced by `to`.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+    return text;
+}
+
+TEST(MarketJson, MetapoolsNameABaseCurvePoolWithItsLpSupply) {
+    const std::string supply = R"(,"lp_supply":"1990000000000000000000")";
+    const auto m = macf::host::parse_market(metapool_market(supply, ""));
+    ASSERT_EQ(m.pools[0].tokens.size(), 4U);  // RAI, LP, then the base's DAI and USDC
+    EXPECT_EQ(m.pools[0].tokens[2], m.pools[1].tokens[0]);
+    EXPECT_EQ(m.pools[0].tokens[3], m.pools[1].tokens[1]);
+    const auto& meta = std::get<macf::host::CurveMetaState>(m.pools[0].state);
+    EXPECT_EQ(macf::dex::to_string(meta.base.lp_supply), "1990000000000000000000");
+    EXPECT_EQ(meta.a_precision, 100U);
+    EXPECT_EQ(macf::dex::to_string(meta.rate), "1000000000000000000");  // 18 decimals
+
+    expect_error(metapool_market("", ""), {"pools[0]", "\"base_pool\"", "no \"lp_supply\""});
+    expect_error(metapool_market(R"(,"lp_supply":"0")", ""),
+                 {"pools[1]", "\"lp_supply\"", "must be positive"});
+    const std::string base = "0xbebc44782c7db0a1a60cb6fe97d0b483032ff1c7";
+    expect_error(
+        replaced(metapool_market(supply, ""), base, "0x0000000000000000000000000000000000000002"),
+        {"pools[0]", "0x0000000000000000000000000000000000000002", "not a listed pool"});
+    std::string v2_base = metapool_market(supply, "");
+    v2_base.replace(v2_base.rfind("]}"), 2, "," + kV2 + "]}");
+    expect_error(replaced(v2_base, base, "0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc"),
+                 {"pools[0]", "is a uniswap_v2 pool, not curve_stable"});
+    expect_error(replaced(metapool_market(supply, ""),
+                          R"("coins":["0x03ab458634910aad20ef5f1c8ee96f1d6ac54919")",
+                          R"("coins":["0x6b175474e89094c44da98b954eedeac495271d0f")"),
+                 {"pools[0]", "\"coins\"", "the base pool trades"});
+    expect_error(replaced(metapool_market(supply, ""), R"(","0x6c3f)",
+                          R"(","0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2","0x6c3f)"),
+                 {"pools[0]", "two coins"});
+    expect_error(metapool_market(supply, R"(,"rate":"0")"), {"\"rate\"", "positive"});
+    expect_error(metapool_market(supply, R"(,"base_virtual_price":"0")"),
+                 {"\"base_virtual_price\"", "positive"});
+    expect_error(metapool_market(supply, R"(,"base":"x")"), {"\"base\"", "unknown field"});
 }
 
 TEST(MarketJson, BigReservesAreExact) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Cycles through Uniswap V3, Curve and Balancer pools: every mode finds the same
-// opportunities, every hop is what the pool's exact math pays, and the input is the integer
+// Cycles through Uniswap V3, Curve (plain and metapools) and Balancer pools: every mode finds the
+// same opportunities, every hop is what the pool's exact math pays, and the input is the integer
 // optimum (no neighbour, near or far, does better).
 
 #include <gtest/gtest.h>
@@ -29,6 +29,7 @@ macf::host::Market mixed_market(std::uint64_t seed) {
     o.v3_pools = 40;
     o.curve_pools = 3;
     o.balancer_pools = 24;
+    o.curve_meta_pools = 6;
     return macf::host::generate_market(o);
 }
 
@@ -69,10 +70,19 @@ std::optional<U256> cycle_output(const macf::host::Market& m, const macf::host::
     return amount;
 }
 
+/// The kinds of the cycle's pools, in hop order ("uniswap_v2 > curve_meta > ...").
+std::string route_kinds(const macf::host::Market& m, const macf::host::Opportunity& o) {
+    std::string out;
+    for (const auto& h : o.hops)
+        out += (out.empty() ? "" : " > ") + std::string(pool_kind_name(m.pools[h.pool].kind));
+    return out;
+}
+
 TEST(MixedCycles, ModesAgreeAndEveryOpportunityIsExactAndOptimal) {
     std::set<PoolKind> kinds_seen;
     std::uint32_t most_ticks_crossed = 0;
     std::size_t total = 0;
+    std::size_t through_metapools = 0;
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         const auto m = mixed_market(seed);
@@ -97,6 +107,12 @@ TEST(MixedCycles, ModesAgreeAndEveryOpportunityIsExactAndOptimal) {
             }
             if (!mixed) continue;
             ++total;
+            for (const auto& h : o.hops) {
+                if (m.pools[h.pool].kind == PoolKind::kCurveMeta) {
+                    ++through_metapools;
+                    break;
+                }
+            }
             // Every hop is the pool's exact answer.
             std::uint32_t crossed = 0;
             const auto out = cycle_output(m, o, o.input, &crossed);
@@ -120,7 +136,9 @@ TEST(MixedCycles, ModesAgreeAndEveryOpportunityIsExactAndOptimal) {
                                   o.input - o.input / U256{100}, o.input + o.input / U256{100}}) {
                 const auto p = profit(x);
                 if (p) {
-                    EXPECT_LE(*p, best) << "input " << macf::dex::to_string(x);
+                    EXPECT_LE(*p, best)
+                        << "input " << macf::dex::to_string(x) << " instead of "
+                        << macf::dex::to_string(o.input) << " through " << route_kinds(m, o);
                 }
             }
         }
@@ -130,11 +148,12 @@ TEST(MixedCycles, ModesAgreeAndEveryOpportunityIsExactAndOptimal) {
     EXPECT_TRUE(kinds_seen.count(PoolKind::kBalancerWeighted));
     EXPECT_TRUE(kinds_seen.count(PoolKind::kCurveStable) ||
                 kinds_seen.count(PoolKind::kBalancerStable));
+    EXPECT_GT(through_metapools, 0U);
     EXPECT_GT(most_ticks_crossed, 0U) << "no opportunity crossed an initialized V3 tick";
     std::printf(
-        "[ mixed    ] %zu opportunities through V3/Curve/Balancer pools; up to %u "
-        "initialized V3 ticks crossed in one cycle\n",
-        total, most_ticks_crossed);
+        "[ mixed    ] %zu opportunities through V3/Curve/Balancer pools (%zu through Curve "
+        "metapools); up to %u initialized V3 ticks crossed in one cycle\n",
+        total, through_metapools, most_ticks_crossed);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <string>
 #include <unordered_set>
 
+#include "macf/dex/curve_stable.hpp"
 #include "macf/dex/tick_math.hpp"
+#include "macf/host/model/pool_quote.hpp"
 
 namespace macf::host {
 namespace {
@@ -184,6 +186,83 @@ Pool curve_pool(Rng& rng, const Market& m, const std::vector<double>& price, dou
     return pool;
 }
 
+/// The base of the generated metapools: a 3pool-era pool (A_PRECISION 1) of the stable hubs,
+/// `value_eth` split evenly, its LP supply set so that the virtual price is about 1.02.
+Pool curve_base_pool(Rng& rng, const Market& m, const std::vector<double>& price,
+                     double value_eth) {
+    CurveStableState s;
+    dex::CurveStableView view;
+    view.n = static_cast<unsigned>(std::size(kStableHubs));
+    for (unsigned k = 0; k < view.n; ++k) {
+        const std::uint32_t t = kStableHubs[k];
+        s.balances.push_back(wei_of(value_eth / view.n, price[t], m.tokens[t].decimals));
+        U256 rate{1};
+        for (unsigned d = 0; d < 36U - m.tokens[t].decimals; ++d) rate = rate * U256{10};
+        s.rates.push_back(rate);
+        view.balances[k] = s.balances.back();
+        view.rates[k] = rate;
+    }
+    s.a_precision = 1;
+    s.amp = U256{2000};
+    s.fee = U256{1000000};  // 0.01 %
+    view.amp = s.amp;
+    view.a_precision = s.a_precision;
+    view.fee = s.fee;
+    U256 xp[dex::kCurveMaxCoins] = {};
+    U256 d;
+    dex::curve_xp(view, xp);
+    dex::curve_get_d(xp, view.n, view.amp, view.a_precision, d);
+    s.lp_supply = d * U256{100} / U256{102};
+    Pool pool;
+    pool.address = random_address(rng);
+    pool.kind = PoolKind::kCurveStable;
+    pool.dex = "curve";
+    pool.tokens.assign(std::begin(kStableHubs), std::end(kStableHubs));
+    pool.state = std::move(s);
+    return pool;
+}
+
+/// A metapool of `coin` (at most 24 decimals) against the base pool's LP token `lp`: the coin
+/// pegged at its dollar price through its rate, value split evenly, the coin's side moved by
+/// `noise`, one in two 1-3 % off; `cached` keeps a base virtual price a little below the
+/// base's own.
+Pool curve_meta_pool(Rng& rng, const Market& m, const std::vector<double>& price,
+                     std::uint32_t coin, std::uint32_t lp, const Pool& base, double value_eth,
+                     double noise, bool cached) {
+    CurveMetaState s;
+    double coin_side = 1.0 + noise * rng.normal();
+    if (rng.next() % 2 == 0) {  // one in two priced 1-3 % off, either way
+        const double off = 0.01 + 0.02 * rng.uniform();
+        coin_side *= rng.next() % 2 == 0 ? 1.0 + off : 1.0 / (1.0 + off);
+    }
+    s.balances = {wei_of(value_eth / 2.0 * coin_side, price[coin], m.tokens[coin].decimals),
+                  wei_of(value_eth / 2.0, price[lp], m.tokens[lp].decimals)};
+    // RATES[0] pegs the coin at its price in dollars, as a redemption price does (RAI's):
+    // 10^(36 − decimals) · price / price of USDC, to 12 significant digits.
+    const double dollars = price[coin] / price[kStableHubs[0]];
+    s.rate = U256{static_cast<std::uint64_t>(dollars * 1e12)};
+    for (unsigned d = 0; d < 24U - m.tokens[coin].decimals; ++d) s.rate = s.rate * U256{10};
+    s.a_precision = 100;
+    s.amp = U256{(100 + rng.next() % 900) * 100};
+    s.fee = U256{4000000};  // 0.04 %
+    s.base_pool = base.address;
+    s.base = std::get<CurveStableState>(base.state);
+    if (cached) {
+        if (const auto view = curve_meta_view(s)) {
+            const U256 fresh = view->meta.rates[1];
+            s.base_virtual_price = fresh - (fresh >> 20);
+        }
+    }
+    Pool pool;
+    pool.address = random_address(rng);
+    pool.kind = PoolKind::kCurveMeta;
+    pool.dex = "curve";
+    pool.tokens = {coin, lp};
+    pool.tokens.insert(pool.tokens.end(), base.tokens.begin(), base.tokens.end());
+    pool.state = std::move(s);
+    return pool;
+}
+
 U256 balancer_scaling(std::uint8_t decimals) {
     U256 f{1000000000000000000ULL};
     for (unsigned d = decimals; d < 18; ++d) f = f * U256{10};
@@ -349,6 +428,29 @@ Market generate_market(const GeneratorOptions& o) {
     for (std::uint32_t k = 0; k < o.balancer_pools; ++k) {
         const auto [a, b] = pick_pair();
         m.pools.push_back(balancer_pool(rng, m, price, a, b, pool_value(a, b), o.price_noise));
+    }
+    if (o.curve_meta_pools > 0) {
+        if (o.curve_meta_pools > o.tokens - kHubCount) {
+            throw std::invalid_argument(std::to_string(o.curve_meta_pools) +
+                                        " metapools need as many non-hub tokens; add tokens");
+        }
+        const auto lp = static_cast<std::uint32_t>(m.tokens.size());
+        m.tokens.push_back({random_address(rng), "3CRV", 18});
+        price.push_back(price[kStableHubs[0]] * 1.02);
+        const Pool base = curve_base_pool(rng, m, price, pool_value(1, 2) * 4.0);
+        m.pools.push_back(base);
+        std::unordered_set<std::uint32_t> coins;
+        for (std::uint32_t k = 0; k < o.curve_meta_pools; ++k) {
+            std::uint32_t coin = pick();
+            // The most popular free non-hub token when the draw misses (bounded: the check above).
+            if (coin < kHubCount || coins.contains(coin)) {
+                coin = kHubCount;
+                while (coins.contains(coin)) ++coin;
+            }
+            coins.insert(coin);
+            m.pools.push_back(curve_meta_pool(rng, m, price, coin, lp, base, pool_value(coin, 1),
+                                              o.price_noise, k % 2 == 1));
+        }
     }
     m.index();
     return m;

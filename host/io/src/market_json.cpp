@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 
 #include "macf/chain/json.hpp"
 #include "macf/dex/curve_stable.hpp"
@@ -241,8 +242,8 @@ void parse_v3(const Context& ctx, const Market& m, const Value& obj, Pool& pool)
 }
 
 void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
-    ctx.only_fields(
-        obj, {"kind", "address", "dex", "coins", "balances", "rates", "A", "a_precision", "fee"});
+    ctx.only_fields(obj, {"kind", "address", "dex", "coins", "balances", "rates", "A",
+                          "a_precision", "fee", "lp_supply"});
     pool.tokens = token_list(ctx, m, obj, "coins");
     const std::size_t n = pool.tokens.size();
     if (n > dex::kCurveMaxCoins) {
@@ -269,7 +270,83 @@ void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& po
     if (s.amp.is_zero()) ctx.fail("A", "must be positive");
     s.fee = ctx.uint_field(obj, "fee", 64);
     if (s.fee > U256{10'000'000'000ULL}) ctx.fail("fee", "above 10^10 (100 %)");
+    if (obj.find("lp_supply") != nullptr) {
+        s.lp_supply = ctx.uint_field(obj, "lp_supply", 256);
+        if (s.lp_supply.is_zero()) ctx.fail("lp_supply", "must be positive");
+    }
     pool.state = std::move(s);
+}
+
+/// A metapool: its two coins now; the base pool's coins are appended once every pool is read
+/// (complete_metapools), and Market::index() copies the base pool's state.
+void parse_curve_meta(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
+    ctx.only_fields(obj, {"kind", "address", "dex", "coins", "base_pool", "balances", "rate",
+                          "base_virtual_price", "A", "a_precision", "fee"});
+    pool.tokens = token_list(ctx, m, obj, "coins");
+    if (pool.tokens.size() != 2) {
+        ctx.fail("coins", "a metapool has two coins: its own and the base pool's LP token");
+    }
+    CurveMetaState s;
+    s.base_pool = parse_address(ctx, obj, "base_pool");
+    if (s.base_pool == pool.address) ctx.fail("base_pool", "is the metapool itself");
+    s.balances = ctx.uint_array(obj, "balances", 256, 2);
+    if (obj.find("rate") != nullptr) {
+        s.rate = ctx.uint_field(obj, "rate", 256);
+        if (s.rate.is_zero()) ctx.fail("rate", "must be positive");
+    } else {
+        const unsigned decimals = m.tokens[pool.tokens[0]].decimals;
+        if (decimals > 36) ctx.fail("rate", "needed for a coin with > 36 decimals");
+        s.rate = pow10(36U - decimals);
+    }
+    if (obj.find("base_virtual_price") != nullptr) {
+        s.base_virtual_price = ctx.uint_field(obj, "base_virtual_price", 256);
+        if (s.base_virtual_price->is_zero()) ctx.fail("base_virtual_price", "must be positive");
+    }
+    if (obj.find("a_precision") != nullptr) {
+        const auto p = ctx.int_field(obj, "a_precision", 1, 100);
+        if (p != 1 && p != 100) ctx.fail("a_precision", "must be 1 or 100");
+        s.a_precision = static_cast<std::uint32_t>(p);
+    }
+    s.amp = ctx.uint_field(obj, "A", 64);
+    if (s.amp.is_zero()) ctx.fail("A", "must be positive");
+    s.fee = ctx.uint_field(obj, "fee", 64);
+    if (s.fee > U256{10'000'000'000ULL}) ctx.fail("fee", "above 10^10 (100 %)");
+    pool.state = std::move(s);
+}
+
+/// Appends each metapool's base coins to its tokens (the base may be listed after it).
+void complete_metapools(std::string_view origin, Market& m) {
+    std::unordered_map<Address, std::uint32_t, chain::AddressHash> by_address;
+    for (std::uint32_t p = 0; p < m.pools.size(); ++p) by_address.emplace(m.pools[p].address, p);
+    for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
+        Pool& pool = m.pools[p];
+        if (pool.kind != PoolKind::kCurveMeta) continue;
+        const Context ctx{origin,
+                          "pools[" + std::to_string(p) + "] (" + pool.address.to_hex() + ")"};
+        const Address& base = std::get<CurveMetaState>(pool.state).base_pool;
+        const auto it = by_address.find(base);
+        if (it == by_address.end()) ctx.fail("base_pool", base.to_hex() + " is not a listed pool");
+        const Pool& base_pool = m.pools[it->second];
+        if (base_pool.kind != PoolKind::kCurveStable) {
+            ctx.fail("base_pool", base.to_hex() + " is a " +
+                                      std::string(pool_kind_name(base_pool.kind)) +
+                                      " pool, not curve_stable");
+        }
+        if (std::get<CurveStableState>(base_pool.state).lp_supply.is_zero()) {
+            ctx.fail("base_pool",
+                     base.to_hex() + " has no \"lp_supply\" (its LP token's totalSupply)");
+        }
+        for (const auto t : base_pool.tokens) {
+            if (t == pool.tokens[0] || t == pool.tokens[1]) {
+                ctx.fail("coins", "the base pool trades " + m.tokens[t].address.to_hex() + " too");
+            }
+        }
+        if (pool.tokens.size() + base_pool.tokens.size() > 2 + dex::kCurveMaxCoins) {
+            ctx.fail("base_pool",
+                     "has more than " + std::to_string(dex::kCurveMaxCoins) + " coins");
+        }
+        pool.tokens.insert(pool.tokens.end(), base_pool.tokens.begin(), base_pool.tokens.end());
+    }
 }
 
 void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool& pool,
@@ -369,8 +446,8 @@ void parse_pools(std::string_view origin, const Value& root, Market& m) {
         const auto kind = parse_pool_kind(kind_name);
         if (!kind) {
             ctx.fail("kind", "unknown pool kind '" + kind_name +
-                                 "' (uniswap_v2, uniswap_v3, curve_stable, balancer_weighted, "
-                                 "balancer_stable)");
+                                 "' (uniswap_v2, uniswap_v3, curve_stable, curve_meta, "
+                                 "balancer_weighted, balancer_stable)");
         }
         pool.kind = *kind;
         if (const Value* dex = p.find("dex")) {
@@ -392,6 +469,9 @@ void parse_pools(std::string_view origin, const Value& root, Market& m) {
                 break;
             case PoolKind::kBalancerStable:
                 parse_balancer(ctx, m, p, pool, false);
+                break;
+            case PoolKind::kCurveMeta:
+                parse_curve_meta(ctx, m, p, pool);
                 break;
         }
         m.pools.push_back(std::move(pool));
@@ -428,6 +508,7 @@ Market parse_market(std::string_view text, std::string_view origin) {
         throw MarketError(std::string(origin) + ": " + e.what());
     }
     parse_pools(origin, root, m);
+    complete_metapools(origin, m);
     try {
         m.index();
     } catch (const MarketError& e) {
@@ -511,6 +592,20 @@ void write_pool(const Market& m, const Pool& p, std::ostream& out) {
             write_tokens(out, m, p.tokens);
             write_field(out, "balances", s.balances);
             write_field(out, "rates", s.rates);
+            out << ",\"A\":" << num(s.amp) << ",\"a_precision\":" << s.a_precision
+                << ",\"fee\":" << num(s.fee);
+            if (!s.lp_supply.is_zero()) out << ",\"lp_supply\":" << num(s.lp_supply);
+            break;
+        }
+        case PoolKind::kCurveMeta: {
+            const auto& s = std::get<CurveMetaState>(p.state);
+            out << ",\"coins\":";
+            write_tokens(out, m, {p.tokens[0], p.tokens[1]});
+            out << ",\"base_pool\":\"" << s.base_pool.to_hex() << '"';
+            write_field(out, "balances", s.balances);
+            out << ",\"rate\":" << num(s.rate);
+            if (s.base_virtual_price)
+                out << ",\"base_virtual_price\":" << num(*s.base_virtual_price);
             out << ",\"A\":" << num(s.amp) << ",\"a_precision\":" << s.a_precision
                 << ",\"fee\":" << num(s.fee);
             break;

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/host/model/market.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
 namespace macf::host {
 namespace {
 
-constexpr std::array<std::pair<PoolKind, std::string_view>, 5> kKindNames{{
+constexpr std::array<std::pair<PoolKind, std::string_view>, 6> kKindNames{{
     {PoolKind::kUniswapV2, "uniswap_v2"},
     {PoolKind::kUniswapV3, "uniswap_v3"},
     {PoolKind::kCurveStable, "curve_stable"},
     {PoolKind::kBalancerWeighted, "balancer_weighted"},
     {PoolKind::kBalancerStable, "balancer_stable"},
+    {PoolKind::kCurveMeta, "curve_meta"},
 }};
 
 }  // namespace
@@ -58,6 +60,31 @@ void Market::index() {
             }
         }
     }
+    for (std::uint32_t i = 0; i < pools.size(); ++i) {
+        if (pools[i].kind == PoolKind::kCurveMeta) link_base_pool(i);
+    }
+}
+
+void Market::link_base_pool(std::uint32_t meta) {
+    Pool& pool = pools[meta];
+    auto& s = std::get<CurveMetaState>(pool.state);
+    const auto fail = [&](const std::string& why) {
+        throw MarketError("pools[" + std::to_string(meta) + "] (" + pool.address.to_hex() +
+                          "): base_pool " + s.base_pool.to_hex() + " " + why);
+    };
+    const auto base = find_pool(s.base_pool);
+    if (!base) fail("is not a pool of the market");
+    const Pool& base_pool = pools[*base];
+    if (base_pool.kind != PoolKind::kCurveStable) {
+        fail("is a " + std::string(pool_kind_name(base_pool.kind)) + " pool, not curve_stable");
+    }
+    const auto& base_state = std::get<CurveStableState>(base_pool.state);
+    if (base_state.lp_supply.is_zero()) fail("has no lp_supply (its LP token's totalSupply)");
+    if (pool.tokens.size() != 2 + base_pool.tokens.size() ||
+        !std::equal(base_pool.tokens.begin(), base_pool.tokens.end(), pool.tokens.begin() + 2)) {
+        fail("does not trade the coins listed after the metapool's two coins");
+    }
+    s.base = base_state;
 }
 
 std::optional<std::uint32_t> Market::find_token(const Address& address) const {

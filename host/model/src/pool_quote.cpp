@@ -114,7 +114,7 @@ void quote_v3(const UniswapV3State& s, std::size_t in, const U256& amount, bool 
 }
 
 void quote_curve(const CurveStableState& s, std::size_t in, std::size_t out, const U256& amount,
-                 bool exact_input, PoolQuote& q) {
+                 bool exact_input, CurveRounding rounding, PoolQuote& q) {
     if (!exact_input) {
         q.error = "Curve plain pools offer no exact-output swap (use --amount-in)";
         return;
@@ -129,9 +129,28 @@ void quote_curve(const CurveStableState& s, std::size_t in, std::size_t out, con
     view.a_precision = s.a_precision;
     view.fee = s.fee;
     q.amount_in = amount;
-    // What `exchange` transfers (the 3pool's get_dy can differ from it by rounding).
-    q.error = curve_error(dex::curve_swap_out(
-        view, static_cast<unsigned>(in), static_cast<unsigned>(out), amount, false, q.amount_out));
+    q.error =
+        curve_error(dex::curve_swap_out(view, static_cast<unsigned>(in), static_cast<unsigned>(out),
+                                        amount, rounding == CurveRounding::kView, q.amount_out));
+}
+
+void quote_curve_meta(const CurveMetaState& s, std::size_t in, std::size_t out, const U256& amount,
+                      bool exact_input, CurveRounding rounding, PoolQuote& q) {
+    if (!exact_input) {
+        q.error = "Curve metapools offer no exact-output swap (use --amount-in)";
+        return;
+    }
+    const auto view = curve_meta_view(s);
+    if (!view) {
+        q.error = "the base pool's get_virtual_price reverts (an empty base pool)";
+        return;
+    }
+    q.amount_in = amount;
+    const auto status = curve_meta_swap(*view, in, out, amount, rounding, q.amount_out);
+    q.error = status == dex::CurveStatus::kBadCoin
+                  ? "a metapool does not swap its base LP token for a base coin (that is a "
+                    "deposit into the base pool or a withdrawal from it)"
+                  : curve_error(status);
 }
 
 void quote_weighted(const BalancerWeightedState& s, std::size_t in, std::size_t out,
@@ -184,8 +203,65 @@ void quote_stable(const BalancerStableState& s, std::size_t in, std::size_t out,
 
 }  // namespace
 
+std::optional<dex::CurveMetaView> curve_meta_view(const CurveMetaState& s) {
+    dex::CurveMetaView view;
+    view.meta.n = 2;
+    view.meta.balances[0] = s.balances[0];
+    view.meta.balances[1] = s.balances[1];
+    view.meta.rates[0] = s.rate;
+    view.meta.amp = s.amp;
+    view.meta.a_precision = s.a_precision;
+    view.meta.fee = s.fee;
+    view.base.n = static_cast<unsigned>(s.base.balances.size());
+    for (unsigned k = 0; k < view.base.n; ++k) {
+        view.base.balances[k] = s.base.balances[k];
+        view.base.rates[k] = s.base.rates[k];
+    }
+    view.base.amp = s.base.amp;
+    view.base.a_precision = s.base.a_precision;
+    view.base.fee = s.base.fee;
+    view.base_lp_supply = s.base.lp_supply;
+    if (s.base_virtual_price) {
+        view.meta.rates[1] = *s.base_virtual_price;
+    } else if (dex::curve_get_virtual_price(view.base, view.base_lp_supply, view.meta.rates[1]) !=
+                   dex::CurveStatus::kOk ||
+               view.meta.rates[1].is_zero()) {
+        return std::nullopt;
+    }
+    return view;
+}
+
+dex::CurveStatus curve_meta_swap(const dex::CurveMetaView& view, std::size_t in, std::size_t out,
+                                 const U256& dx, CurveRounding rounding, U256& dy) noexcept {
+    dy = U256{};
+    const std::size_t count = 2 + view.base.n;
+    if (in == out || in >= count || out >= count || (in == 1 && out >= 2) ||
+        (in >= 2 && out == 1)) {
+        return dex::CurveStatus::kBadCoin;
+    }
+    if (in >= 2 && out >= 2) {  // exchange_underlying between base coins: the base pool's swap
+        return dex::curve_swap_out(view.base, static_cast<unsigned>(in - 2),
+                                   static_cast<unsigned>(out - 2), dx,
+                                   rounding == CurveRounding::kView, dy);
+    }
+    if (in <= 1 && out <= 1) {
+        return dex::curve_swap_out(view.meta, static_cast<unsigned>(in), static_cast<unsigned>(out),
+                                   dx, rounding == CurveRounding::kView, dy);
+    }
+    // Underlying indices: 0 the own coin, 1.. the base coins (positions 2.. here).
+    const auto underlying = [](std::size_t position) {
+        return position == 0 ? 0U : static_cast<unsigned>(position - 1);
+    };
+    return dex::curve_meta_get_dy_underlying(view, underlying(in), underlying(out), dx, dy);
+}
+
+bool pool_trades_pair(const Pool& pool, std::size_t in, std::size_t out) noexcept {
+    if (in == out || in >= pool.tokens.size() || out >= pool.tokens.size()) return false;
+    return pool.kind != PoolKind::kCurveMeta || in == 0 || out == 0;
+}
+
 PoolQuote quote_pool(const Pool& pool, std::size_t in, std::size_t out, const U256& amount,
-                     bool exact_input) {
+                     bool exact_input, CurveRounding rounding) {
     PoolQuote q;
     if (in >= pool.tokens.size() || out >= pool.tokens.size() || in == out) {
         q.error = "the pool does not trade that pair of tokens";
@@ -203,7 +279,12 @@ PoolQuote quote_pool(const Pool& pool, std::size_t in, std::size_t out, const U2
             quote_v3(std::get<UniswapV3State>(pool.state), in, amount, exact_input, q);
             break;
         case PoolKind::kCurveStable:
-            quote_curve(std::get<CurveStableState>(pool.state), in, out, amount, exact_input, q);
+            quote_curve(std::get<CurveStableState>(pool.state), in, out, amount, exact_input,
+                        rounding, q);
+            break;
+        case PoolKind::kCurveMeta:
+            quote_curve_meta(std::get<CurveMetaState>(pool.state), in, out, amount, exact_input,
+                             rounding, q);
             break;
         case PoolKind::kBalancerWeighted:
             quote_weighted(std::get<BalancerWeightedState>(pool.state), in, out, amount,

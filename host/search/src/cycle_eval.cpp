@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cycle_eval.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "macf/dex/full_math.hpp"
+#include "macf/host/model/pool_quote.hpp"
 
 namespace macf::host::detail {
 namespace {
@@ -84,6 +86,12 @@ BoundHop bind_hop(const Market& market, const Edge& edge, std::uint32_t e,
             h.i = i;
             h.j = j;
             hop.math = h;
+            break;
+        }
+        case PoolKind::kCurveMeta: {
+            const auto view = curve_meta_view(std::get<CurveMetaState>(pool.state));
+            hop.valid = view.has_value();
+            hop.math = CurveMetaHop{view.value_or(dex::CurveMetaView{}), i, j};
             break;
         }
     }
@@ -219,6 +227,29 @@ std::optional<U256> balancer_stable_out(const StableHop& h, const U256& amount, 
     return out;
 }
 
+std::optional<U256> curve_meta_out(const CurveMetaHop& h, const U256& amount, double* rate) {
+    U256 out;
+    if (curve_meta_swap(h.view, h.in, h.out, amount, CurveRounding::kExchange, out) !=
+            dex::CurveStatus::kOk ||
+        out.is_zero()) {
+        return std::nullopt;
+    }
+    if (rate) {
+        // The underlying path runs through the base pool's deposit or withdrawal: no closed
+        // form here, so the slope of the exact quote over a step of 2^-12 of the amount, or
+        // more where that would move the output by fewer than 2^20 wei (a 6-decimal coin out:
+        // the floors would swamp the slope).
+        U256 by_output;
+        if (!dex::mul_div(amount, U256{1} << 20, out, by_output)) by_output = amount;
+        const U256 step = std::max(amount >> 12, std::min(by_output, amount)) + U256{1};
+        U256 further;
+        const bool ok = curve_meta_swap(h.view, h.in, h.out, amount + step,
+                                        CurveRounding::kExchange, further) == dex::CurveStatus::kOk;
+        *rate = ok && further > out ? dex::to_double(further - out) / dex::to_double(step) : 0.0;
+    }
+    return out;
+}
+
 /// Steps `guess` (an exact-output quote) up until `forward` pays `amount_out`: an exact-output
 /// quote rounds in the pool's favour, so it is at most a few wei off the least input.
 template <class Forward>
@@ -252,8 +283,10 @@ std::optional<U256> run_bound_hop(const BoundHop& hop, const U256& amount, doubl
             return curve_out(std::get<CurveHop>(hop.math), amount, rate);
         case 3:
             return weighted_out(std::get<WeightedHop>(hop.math), amount, rate);
-        default:
+        case 4:
             return balancer_stable_out(std::get<StableHop>(hop.math), amount, rate);
+        default:
+            return curve_meta_out(std::get<CurveMetaHop>(hop.math), amount, rate);
     }
 }
 
@@ -295,7 +328,7 @@ std::optional<U256> min_input_of_hop(const BoundHop& hop, const U256& amount_out
             break;
         }
         default:
-            return std::nullopt;  // Curve plain pools: no exact-output swap
+            return std::nullopt;  // Curve plain pools and metapools: no exact-output swap
     }
     return settle_min_input(guess, amount_out, forward);
 }

@@ -65,19 +65,27 @@ struct StableHop {
     unsigned j;
 };
 
+/// A Curve metapool hop between positions `in` and `out` of its tokens (see curve_meta_swap).
+struct CurveMetaHop {
+    dex::CurveMetaView view;
+    unsigned in;
+    unsigned out;
+};
+
 /// One hop of a cycle, its pool's state bound: nothing is looked up per evaluation.
 struct BoundHop {
     std::uint32_t edge;
     std::uint32_t pool;
-    std::variant<V2Hop, V3Hop, CurveHop, WeightedHop, StableHop> math;
-    bool valid = true;  ///< false: a V2 record without state (every swap reverts)
+    std::variant<V2Hop, V3Hop, CurveHop, WeightedHop, StableHop, CurveMetaHop> math;
+    bool valid = true;  ///< false: a V2 record without state, a metapool over an empty base
 };
 
 /// The exact output of one hop for `amount` wei in, or nullopt when the pool reverts, pays
 /// nothing, or (V3) would stop at the price limit with input left over. When `rate` is not
 /// null it receives the hop's smooth marginal rate d(out)/d(in) at `amount` (out-token wei per
 /// in-token wei): closed forms for V2, V3 (the price the swap ends at, less the fee) and
-/// weighted pools; the invariant's slope at the balances after the swap for the stable curves.
+/// weighted pools; the invariant's slope at the balances after the swap for the stable curves;
+/// a one-sided difference of two exact quotes for metapools.
 std::optional<U256> run_bound_hop(const BoundHop& hop, const U256& amount, double* rate);
 
 /// The least input in wei for which `hop` pays at least `amount_out`: exact for V2 (the

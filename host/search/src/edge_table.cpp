@@ -81,6 +81,12 @@ dex::HopCoeffs edge_coeffs(const Edge& e, const Pool& pool, const PoolState& s) 
         case PoolKind::kBalancerStable:
             return fitted_coeffs(e, pool,
                                  std::get<BalancerStableState>(pool.state).balances[e.slot_in]);
+        case PoolKind::kCurveMeta: {
+            const auto& meta = std::get<CurveMetaState>(pool.state);
+            return fitted_coeffs(
+                e, pool,
+                e.slot_in < 2 ? meta.balances[e.slot_in] : meta.base.balances[e.slot_in - 2U]);
+        }
     }
     return {0.0, 0.0};
 }

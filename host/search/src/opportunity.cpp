@@ -18,6 +18,10 @@ std::uint64_t hop_gas(const CostModel& costs, PoolKind kind) noexcept {
             return costs.v3_hop_gas;
         case PoolKind::kCurveStable:
             return costs.curve_hop_gas;
+        case PoolKind::kCurveMeta:
+            // An underlying swap is the metapool's exchange plus a deposit into or a withdrawal
+            // from its base pool: two Curve hops (an estimate; a swap for the LP token is one).
+            return 2 * costs.curve_hop_gas;
         case PoolKind::kBalancerWeighted:
         case PoolKind::kBalancerStable:
             return costs.balancer_hop_gas;

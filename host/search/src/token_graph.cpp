@@ -6,6 +6,7 @@
 
 #include "macf/dex/full_math.hpp"
 #include "macf/dex/u256.hpp"
+#include "macf/host/model/pool_quote.hpp"
 
 namespace macf::host {
 namespace {
@@ -24,6 +25,12 @@ std::vector<dex::U256> balances_of(const Pool& pool) {
             return std::get<BalancerWeightedState>(pool.state).balances;
         case PoolKind::kBalancerStable:
             return std::get<BalancerStableState>(pool.state).balances;
+        case PoolKind::kCurveMeta: {
+            const auto& s = std::get<CurveMetaState>(pool.state);
+            std::vector<dex::U256> out = s.balances;
+            out.insert(out.end(), s.base.balances.begin(), s.base.balances.end());
+            return out;
+        }
         case PoolKind::kUniswapV3: {
             const auto& s = std::get<UniswapV3State>(pool.state);
             const dex::U256 q96 = dex::U256{1} << 96;
@@ -46,6 +53,7 @@ bool is_scorable(PoolKind kind) noexcept {
         case PoolKind::kCurveStable:
         case PoolKind::kBalancerWeighted:
         case PoolKind::kBalancerStable:
+        case PoolKind::kCurveMeta:
             return true;
     }
     return false;
@@ -97,7 +105,7 @@ TokenGraph::TokenGraph(const Market& market, const GraphOptions& options)
         const auto n = static_cast<std::uint8_t>(pool.tokens.size());
         for (std::uint8_t i = 0; i < n; ++i) {
             for (std::uint8_t j = 0; j < n; ++j) {
-                if (i == j) continue;
+                if (!pool_trades_pair(pool, i, j)) continue;
                 edges_.push_back({p, pool.tokens[i], pool.tokens[j], i, j});
                 ++out_degree[pool.tokens[i]];
             }

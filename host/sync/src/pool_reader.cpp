@@ -272,6 +272,11 @@ void ChainSync::add_watched_pools(std::uint64_t block) {
     std::vector<chain::RpcCall> id_calls;
     std::vector<std::uint32_t> balancer;
     for (const Pool& src : config_.watch.pools) {
+        if (src.kind == PoolKind::kCurveMeta) {
+            spdlog::warn("watched pool {}: Curve metapools are not followed on chain yet; left out",
+                         src.address.to_hex());
+            continue;
+        }
         if (src.kind != PoolKind::kCurveStable && src.kind != PoolKind::kBalancerWeighted &&
             src.kind != PoolKind::kBalancerStable) {
             continue;  // V2/V3 pools are found from their factories

@@ -26,7 +26,8 @@ std::optional<PoolUpdate> decode_pool_log(const chain::LogEntry& log, std::uint3
         case PoolKind::kCurveStable:
         case PoolKind::kBalancerWeighted:
         case PoolKind::kBalancerStable:
-            return std::nullopt;
+        case PoolKind::kCurveMeta:
+            return std::nullopt;  // re-read by eth_call where they are watched, not from logs
     }
     return std::nullopt;
 }

@@ -244,6 +244,22 @@ MACF_HD constexpr CurveStatus curve_calc_withdraw_one_coin(const CurveStableView
     return m.failed ? CurveStatus::kMathRevert : CurveStatus::kOk;
 }
 
+/// `get_virtual_price`: the value of one LP token in the pool's 18-decimal unit,
+/// D · 10^18 / total_supply (rounded down), D the invariant at the current balances and A.
+MACF_HD constexpr CurveStatus curve_get_virtual_price(const CurveStableView& pool,
+                                                      const U256& total_supply,
+                                                      U256& price) noexcept {
+    price = U256{};
+    U256 xp[kCurveMaxCoins] = {};
+    if (!curve_xp(pool, xp)) return CurveStatus::kMathRevert;
+    U256 d;
+    const CurveStatus s = curve_get_d(xp, pool.n, pool.amp, pool.a_precision, d);
+    if (s != CurveStatus::kOk) return s;
+    CheckedMath m;
+    price = m.div(m.mul(d, kCurvePrecision), total_supply);
+    return m.failed ? CurveStatus::kMathRevert : CurveStatus::kOk;
+}
+
 /// A metapool: a 2-coin pool of a coin and a base pool's LP token (rates[1] is the base
 /// pool's virtual price as the metapool caches it), A_PRECISION family, over its base pool.
 struct CurveMetaView {

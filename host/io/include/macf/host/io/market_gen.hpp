@@ -25,13 +25,19 @@ struct GeneratorOptions {
     /// Balancer V2 pools: weighted (50/50, 80/20, 60/40; one in five priced 1–3 % off) and,
     /// one in four, stable pools among USDC, USDT and DAI.
     std::uint32_t balancer_pools = 0;
+    /// Curve metapools: each a popular non-hub token against the LP token ("3CRV") of one base
+    /// 3pool of USDC, USDT and DAI that the generator adds for them (with its lp_supply, the LP
+    /// token worth about 1.02 USD); one in two is priced 1-3 % off; every other metapool
+    /// caches the base virtual price, the rest ask the base pool.
+    std::uint32_t curve_meta_pools = 0;
 };
 
 /// A deterministic market: hub tokens with their mainnet addresses, decimals and rough prices,
 /// the other tokens with log-uniform prices in [10^-6, 1] ETH; pools between tokens drawn by
 /// popularity (hubs dominate), log-normal liquidity, small price noise and a few planted
-/// dislocations; then the V3, Curve and Balancer pools asked for (the V2 part does not depend on
-/// them). Throws std::invalid_argument when `pools` cannot be placed (too few tokens).
+/// dislocations; then the V3, Curve, Balancer and Curve metapools asked for (the V2 part does
+/// not depend on them). Throws std::invalid_argument when `pools` cannot be placed (too few
+/// tokens).
 [[nodiscard]] Market generate_market(const GeneratorOptions& options);
 
 }  // namespace macf::host

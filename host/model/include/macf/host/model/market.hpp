@@ -35,10 +35,11 @@ enum class PoolKind : std::uint8_t {
     kCurveStable,       ///< Curve StableSwap plain pool (2 or 3 coins)
     kBalancerWeighted,  ///< Balancer V2 weighted pool
     kBalancerStable,    ///< Balancer V2 stable pool
+    kCurveMeta,         ///< Curve metapool: its coin against a base pool's LP token and coins
 };
 
 /// The snapshot-format name of a kind ("uniswap_v2", "uniswap_v3", "curve_stable",
-/// "balancer_weighted", "balancer_stable").
+/// "balancer_weighted", "balancer_stable", "curve_meta").
 std::string_view pool_kind_name(PoolKind kind) noexcept;
 /// The kind named `name`, or std::nullopt.
 [[nodiscard]] std::optional<PoolKind> parse_pool_kind(std::string_view name) noexcept;
@@ -70,6 +71,28 @@ struct CurveStableState {
     U256 amp;                       ///< A, times a_precision
     std::uint32_t a_precision = 1;  ///< 1 (3pool-era pools) or 100 (later pools)
     U256 fee;                       ///< swap fee, 10^10 = 100 %
+    /// totalSupply of the pool's LP token in wei; zero when unknown (needed only when the pool
+    /// is a metapool's base: underlying swaps deposit into it and withdraw from it).
+    U256 lp_supply;
+};
+
+/// Curve metapool state (the StableSwap-Meta template, A_PRECISION = 100): two coins, the
+/// pool's own coin and the LP token of a base pool, and underlying swaps between the own coin
+/// and each base coin (`exchange_underlying`, priced as `get_dy_underlying`). The pool's tokens
+/// are the own coin, the LP token, then the base pool's coins in the base pool's order.
+struct CurveMetaState {
+    std::vector<U256> balances;  ///< wei of the own coin and of the base LP token
+    U256 rate;                   ///< RATES[0] of the own coin: 10^(36 − decimals), or the
+                                 ///< redemption price for RAI-style pools (10^18 = 1)
+    /// The LP token's rate (base virtual price, 10^18 = 1) the pool cached, when the cache is
+    /// still fresh at the block (BASE_CACHE_EXPIRES, 10 min); std::nullopt: the pool asks its
+    /// base pool, so macf takes the base pool's get_virtual_price at its current state.
+    std::optional<U256> base_virtual_price;
+    U256 amp;                         ///< A · a_precision
+    std::uint32_t a_precision = 100;  ///< 100 for every metapool template
+    U256 fee;                         ///< swap fee, 10^10 = 100 %
+    Address base_pool;                ///< a curve_stable pool of the same market, with lp_supply
+    CurveStableState base;            ///< that pool's state, copied by Market::index()
 };
 
 /// Balancer V2 weighted pool state.
@@ -101,7 +124,7 @@ struct Pool {
     std::string dex;  ///< venue label ("uniswap_v2", "sushiswap", ...); may be empty
     std::vector<std::uint32_t> tokens;
     std::variant<UniswapV2State, UniswapV3State, CurveStableState, BalancerWeightedState,
-                 BalancerStableState>
+                 BalancerStableState, CurveMetaState>
         state;
 };
 
@@ -119,8 +142,11 @@ class Market {
     std::vector<Token> tokens;
     std::vector<Pool> pools;
 
-    /// Rebuilds the address indexes; throws MarketError on a duplicate address or a pool that
-    /// names a token index out of range. Call after filling `tokens` and `pools`.
+    /// Rebuilds the address indexes and copies each Curve metapool's base pool state into it;
+    /// throws MarketError on a duplicate address, a pool that names a token index out of range,
+    /// or a metapool whose base is not a curve_stable pool of the market with its lp_supply,
+    /// or whose tokens are not its coin, the base LP token and the base coins. Call after
+    /// filling `tokens` and `pools`, and again after changing a metapool's base pool.
     void index();
     /// Index of the token at `address`, or std::nullopt.
     [[nodiscard]] std::optional<std::uint32_t> find_token(const Address& address) const;
@@ -132,6 +158,9 @@ class Market {
     [[nodiscard]] std::uint32_t resolve_token(std::string_view address_or_symbol) const;
 
   private:
+    /// Copies the base pool's state into the metapool at `meta` (see index()).
+    void link_base_pool(std::uint32_t meta);
+
     std::unordered_map<Address, std::uint32_t, chain::AddressHash> token_index_;
     std::unordered_map<Address, std::uint32_t, chain::AddressHash> pool_index_;
 };

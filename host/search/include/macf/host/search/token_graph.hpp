@@ -80,7 +80,7 @@ class TokenGraph {
     GraphReport report_;
 };
 
-/// True when macf can score and exactly re-simulate pools of `kind` (all five kinds of the
+/// True when macf can score and exactly re-simulate pools of `kind` (all six kinds of the
 /// snapshot format; the report's `unsupported_kind` is kept for kinds added later).
 bool is_scorable(PoolKind kind) noexcept;
 
