@@ -9,6 +9,13 @@ up, down or stayed (and whether any was lost or gained).
 
     bench/compare_sizing.py --old /tmp/macf-base/build/host/macf --new build/host/macf \\
         --market data/sample-market.json --repeat 5
+
+A binary older than the curve_meta kind (e16bcd6) refuses the bundled sample, which has Curve
+metapools since then; compare such a binary on the same market without them, which the
+generator reproduces exactly (the metapools come last):
+
+    build/host/macf gen --seed 2026 --tokens 200 --pools 1500 --dislocations 6 --v3-pools 150 \\
+        --curve-pools 4 --balancer-pools 60 -o /tmp/sample-five-kinds.json
 """
 import argparse
 import json

@@ -74,13 +74,20 @@ void run_quote(const QuoteOptions& opt) {
     const host::Token& t_in = market.tokens[pool.tokens[in]];
     const host::Token& t_out = market.tokens[pool.tokens[out]];
     if (opt.json) {
-        std::cout << host::quote_json(market, pool, in, out, exact_input, q) << "\n";
+        std::cout << host::quote_json(market, pool, in, out, exact_input, q, rounding) << "\n";
     } else {
         const std::string_view kind = host::pool_kind_name(pool.kind);
         std::cout << "pool        " << pool.address.to_hex() << " (" << kind
                   << (pool.dex.empty() || pool.dex == kind ? "" : ", " + pool.dex) << ")\n"
                   << "swap        " << t_in.symbol << " -> " << t_out.symbol << ", exact "
                   << (exact_input ? "input" : "output") << '\n';
+        if (pool.kind == host::PoolKind::kCurveStable || pool.kind == host::PoolKind::kCurveMeta) {
+            std::cout << "rounding    "
+                      << (rounding == host::CurveRounding::kView
+                              ? "view (get_dy)"
+                              : "exchange (what the swap transfers)")
+                      << '\n';
+        }
         if (!q.ok()) {
             std::cout << "result      reverts: " << q.error << '\n';
         } else {

@@ -141,6 +141,7 @@ TEST_F(CurveMetapool, RaiAt25144000ThroughMacfQuoteEqualsEveryOnchainResult) {
             const auto answer = json::parse(r.out);
             EXPECT_EQ(field(answer, "amount_out").text, field(value, "value").text)
                 << key << " (" << rounding << ")";
+            EXPECT_EQ(field(answer, "curve_rounding").text, rounding);
         }
     }
     EXPECT_EQ(underlying, 36U);  // 6 pairs through the base pool, 6 amounts each

@@ -241,6 +241,28 @@ void parse_v3(const Context& ctx, const Market& m, const Value& obj, Pool& pool)
     pool.state = std::move(s);
 }
 
+/// A Curve pool's `a_precision` (1 or 100; `default_precision` when absent), `A` and `fee`.
+struct CurveParameters {
+    std::uint32_t a_precision;
+    U256 amp;
+    U256 fee;
+};
+
+CurveParameters curve_parameters(const Context& ctx, const Value& obj,
+                                 std::uint32_t default_precision) {
+    CurveParameters out{default_precision, {}, {}};
+    if (obj.find("a_precision") != nullptr) {
+        const auto p = ctx.int_field(obj, "a_precision", 1, 100);
+        if (p != 1 && p != 100) ctx.fail("a_precision", "must be 1 or 100");
+        out.a_precision = static_cast<std::uint32_t>(p);
+    }
+    out.amp = ctx.uint_field(obj, "A", 64);
+    if (out.amp.is_zero()) ctx.fail("A", "must be positive");
+    out.fee = ctx.uint_field(obj, "fee", 64);
+    if (out.fee > U256{10'000'000'000ULL}) ctx.fail("fee", "above 10^10 (100 %)");
+    return out;
+}
+
 void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
     ctx.only_fields(obj, {"kind", "address", "dex", "coins", "balances", "rates", "A",
                           "a_precision", "fee", "lp_supply"});
@@ -260,16 +282,10 @@ void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& po
             s.rates.push_back(pow10(36U - m.tokens[t].decimals));
         }
     }
-    s.a_precision = 1;
-    if (obj.find("a_precision") != nullptr) {
-        const auto p = ctx.int_field(obj, "a_precision", 1, 100);
-        if (p != 1 && p != 100) ctx.fail("a_precision", "must be 1 or 100");
-        s.a_precision = static_cast<std::uint32_t>(p);
-    }
-    s.amp = ctx.uint_field(obj, "A", 64);
-    if (s.amp.is_zero()) ctx.fail("A", "must be positive");
-    s.fee = ctx.uint_field(obj, "fee", 64);
-    if (s.fee > U256{10'000'000'000ULL}) ctx.fail("fee", "above 10^10 (100 %)");
+    const CurveParameters params = curve_parameters(ctx, obj, 1);
+    s.a_precision = params.a_precision;
+    s.amp = params.amp;
+    s.fee = params.fee;
     if (obj.find("lp_supply") != nullptr) {
         s.lp_supply = ctx.uint_field(obj, "lp_supply", 256);
         if (s.lp_supply.is_zero()) ctx.fail("lp_supply", "must be positive");
@@ -302,15 +318,10 @@ void parse_curve_meta(const Context& ctx, const Market& m, const Value& obj, Poo
         s.base_virtual_price = ctx.uint_field(obj, "base_virtual_price", 256);
         if (s.base_virtual_price->is_zero()) ctx.fail("base_virtual_price", "must be positive");
     }
-    if (obj.find("a_precision") != nullptr) {
-        const auto p = ctx.int_field(obj, "a_precision", 1, 100);
-        if (p != 1 && p != 100) ctx.fail("a_precision", "must be 1 or 100");
-        s.a_precision = static_cast<std::uint32_t>(p);
-    }
-    s.amp = ctx.uint_field(obj, "A", 64);
-    if (s.amp.is_zero()) ctx.fail("A", "must be positive");
-    s.fee = ctx.uint_field(obj, "fee", 64);
-    if (s.fee > U256{10'000'000'000ULL}) ctx.fail("fee", "above 10^10 (100 %)");
+    const CurveParameters params = curve_parameters(ctx, obj, 100);
+    s.a_precision = params.a_precision;
+    s.amp = params.amp;
+    s.fee = params.fee;
     pool.state = std::move(s);
 }
 

@@ -9,7 +9,7 @@
 namespace macf::host {
 
 std::string quote_json(const Market& market, const Pool& pool, std::size_t in, std::size_t out,
-                       bool exact_input, const PoolQuote& q) {
+                       bool exact_input, const PoolQuote& q, CurveRounding rounding) {
     const Token& t_in = market.tokens[pool.tokens[in]];
     const Token& t_out = market.tokens[pool.tokens[out]];
     std::ostringstream o;
@@ -27,6 +27,9 @@ std::string quote_json(const Market& market, const Pool& pool, std::size_t in, s
           << "\",\"tick\":" << q.v3_after->tick
           << ",\"ticks_crossed\":" << q.v3_after->ticks_crossed << '}';
     }
+    if (pool.kind == PoolKind::kCurveStable || pool.kind == PoolKind::kCurveMeta)
+        o << ",\"curve_rounding\":\"" << (rounding == CurveRounding::kView ? "view" : "exchange")
+          << '"';
     if (market.block) o << ",\"block\":" << *market.block;
     o << "}";
     return o.str();
