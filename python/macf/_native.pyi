@@ -37,6 +37,7 @@ class Pool:
         amount_in: Optional[int] = None,
         amount_out: Optional[int] = None,
         token_out: Optional[Token | str] = None,
+        curve_rounding: str = "exchange",
     ) -> Quote: ...
 
 class Quote:
@@ -89,6 +90,7 @@ class Market:
         amount_in: Optional[int] = None,
         amount_out: Optional[int] = None,
         token_out: Optional[Token | str] = None,
+        curve_rounding: str = "exchange",
     ) -> Quote: ...
 
 class Hop:

@@ -36,6 +36,7 @@ struct QuoteResult {
     std::size_t in = 0;
     std::size_t out = 0;
     bool exact_input = true;
+    host::CurveRounding rounding = host::CurveRounding::kExchange;
     host::PoolQuote quote;
 };
 
@@ -60,12 +61,20 @@ std::uint32_t resolve_pool(const MarketHandle& h, const py::handle& pool) {
     return *index;
 }
 
+/// "exchange" or "view" (curve_rounding=) as the quote's rounding of Curve pools.
+host::CurveRounding curve_rounding_of(const std::string& name) {
+    if (name == "exchange") return host::CurveRounding::kExchange;
+    if (name == "view") return host::CurveRounding::kView;
+    throw py::value_error("curve_rounding: '" + name + "' is not 'exchange' or 'view'");
+}
+
 QuoteResult quote(const Handle& h, const py::handle& pool_arg, const py::handle& token_in,
                   const py::object& amount_in, const py::object& amount_out,
-                  const py::object& token_out) {
+                  const py::object& token_out, const std::string& curve_rounding) {
     if (amount_in.is_none() == amount_out.is_none())
         throw py::value_error("give exactly one of amount_in= and amount_out=");
     QuoteResult r;
+    r.rounding = curve_rounding_of(curve_rounding);
     r.market = h;
     r.pool = resolve_pool(*h, pool_arg);
     const host::Pool& pool = h->market().pools[r.pool];
@@ -88,7 +97,7 @@ QuoteResult quote(const Handle& h, const py::handle& pool_arg, const py::handle&
         r.quote = host::quote_pool(pool, r.in, r.out, amount, r.exact_input);
     } else {
         py::gil_scoped_release release;
-        r.quote = host::quote_pool(pool, r.in, r.out, amount, r.exact_input);
+        r.quote = host::quote_pool(pool, r.in, r.out, amount, r.exact_input, r.rounding);
     }
     return r;
 }
@@ -157,11 +166,14 @@ void bind_token_and_pool(py::module_& m) {
         .def(
             "quote",
             [](const PoolRef& p, const py::object& token_in, const py::object& amount_in,
-               const py::object& amount_out, const py::object& token_out) {
-                return quote(p.market, py::cast(p), token_in, amount_in, amount_out, token_out);
+               const py::object& amount_out, const py::object& token_out,
+               const std::string& curve_rounding) {
+                return quote(p.market, py::cast(p), token_in, amount_in, amount_out, token_out,
+                             curve_rounding);
             },
             py::arg("token_in"), py::kw_only(), py::arg("amount_in") = py::none(),
             py::arg("amount_out") = py::none(), py::arg("token_out") = py::none(),
+            py::arg("curve_rounding") = "exchange",
             "The exact result of one swap on this pool (see Market.quote).")
         .def("__repr__",
              [](const PoolRef& p) {
@@ -229,8 +241,8 @@ void bind_quote(py::module_& m) {
             "to_dict",
             [](const QuoteResult& q) {
                 const auto& mk = q.market->market();
-                return json_loads(
-                    host::quote_json(mk, mk.pools[q.pool], q.in, q.out, q.exact_input, q.quote));
+                return json_loads(host::quote_json(mk, mk.pools[q.pool], q.in, q.out, q.exact_input,
+                                                   q.quote, q.rounding));
             },
             "The same object `macf quote --json` prints (amounts as decimal strings).")
         .def("__repr__", [](const QuoteResult& q) {
@@ -356,15 +368,19 @@ void bind_market_class(py::module_& m) {
             "quote",
             [](const std::shared_ptr<MarketHandle>& h, const py::object& pool,
                const py::object& token_in, const py::object& amount_in,
-               const py::object& amount_out, const py::object& token_out) {
-                return quote(h, pool, token_in, amount_in, amount_out, token_out);
+               const py::object& amount_out, const py::object& token_out,
+               const std::string& curve_rounding) {
+                return quote(h, pool, token_in, amount_in, amount_out, token_out, curve_rounding);
             },
             py::arg("pool"), py::arg("token_in"), py::kw_only(), py::arg("amount_in") = py::none(),
             py::arg("amount_out") = py::none(), py::arg("token_out") = py::none(),
+            py::arg("curve_rounding") = "exchange",
             "The exact result of one swap: spend amount_in wei of token_in (fee included), or "
             "receive amount_out wei of the other token (token_out, required for pools of three "
             "or more tokens). V3 swaps cross ticks and stop at the default price limit (a "
-            "partial fill shows as amount_in below what was asked). The GIL is released for the "
+            "partial fill shows as amount_in below what was asked). Curve pools: curve_rounding="
+            "'exchange' (what the swap transfers) or 'view' (get_dy; 3pool-era pools can differ "
+            "by a wei). The GIL is released for the "
             "kinds whose math takes long enough for that to pay (all but Uniswap V2).")
         .def_property_readonly(
             "import_report",

@@ -79,6 +79,21 @@ def test_quote_equals_cli(sample_market):
     assert q.after is not None and isinstance(q.after["sqrt_price_x96"], int)
 
 
+@pytest.mark.parametrize("rounding", ["exchange", "view"])
+def test_metapool_quote_equals_cli(sample_market, rounding):
+    # A metapool's own coin for a base coin (get_dy_underlying), both roundings, as the CLI.
+    pool = next(p for p in sample_market.pools if p.kind == "curve_meta")
+    coin, usdc = pool.tokens[0], pool.tokens[2]
+    q = sample_market.quote(pool, coin, amount_in=10**18, token_out=usdc, curve_rounding=rounding)
+    cli = cli_json("quote", "--market", str(SAMPLE_MARKET), "--pool", pool.address, "--token-in",
+                   coin.address, "--token-out", usdc.address, "--amount-in", str(10**18),
+                   "--curve-rounding", rounding, "--json")
+    assert q.ok and q.amount_out > 0
+    assert q.to_dict() == cli and cli["curve_rounding"] == rounding
+    with pytest.raises(ValueError, match="curve_rounding"):
+        sample_market.quote(pool, coin, amount_in=1, token_out=usdc, curve_rounding="up")
+
+
 def test_market_objects(sample_market):
     assert len(sample_market.tokens) == 201 and len(sample_market.pools) == 1719
     weth = sample_market.token("WETH")
