@@ -122,6 +122,15 @@ BlockHeader parse_block_header(const json::Value& v) {
     return b;
 }
 
+HeadBlock parse_head_block(const json::Value& v) {
+    constexpr std::string_view kWhat = "the latest block";
+    HeadBlock head;
+    head.number = parse_quantity_u64(string_field(v, "number", kWhat));
+    if (v.find("baseFeePerGas") != nullptr)
+        head.base_fee_per_gas = parse_quantity(string_field(v, "baseFeePerGas", kWhat));
+    return head;
+}
+
 std::string logs_filter_params(std::uint64_t from, std::uint64_t to,
                                std::span<const Address> addresses,
                                std::span<const Hash32> topic0s) {

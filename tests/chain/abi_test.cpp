@@ -89,4 +89,36 @@ TEST(Eth, QuantitiesHashesLogsAndBlocks) {
     EXPECT_EQ(macf::chain::parse_block_header(block).number, 2U);
 }
 
+TEST(EthJson, TheLatestBlockIsReadOrRefusedNamingTheField) {
+    using macf::chain::json::parse;
+    const auto head = macf::chain::parse_head_block(parse(R"({"number":"0x10"})"));
+    EXPECT_EQ(head.number, 16U);
+    EXPECT_FALSE(head.base_fee_per_gas.has_value());
+    const auto london =
+        macf::chain::parse_head_block(parse(R"({"number":"0x10","baseFeePerGas":"0x3b9aca00"})"));
+    ASSERT_TRUE(london.base_fee_per_gas.has_value());
+    EXPECT_EQ(*london.base_fee_per_gas, macf::dex::U256{1000000000});
+    // The answers that crashed serve before (null, {}, a string, no number), and wrong types.
+    const std::pair<const char*, const char*> refused[] = {
+        {"null", "the latest block is a null, not an object"},
+        {"{}", "the latest block has no \"number\""},
+        {R"("latest")", "the latest block is a string, not an object"},
+        {R"({"hash":"0x00"})", "the latest block has no \"number\""},
+        {R"({"number":16})", "the latest block's \"number\" is a number, not a string"},
+        {R"({"number":"0x10000000000000000"})", ""},  // above 2^64 − 1
+        {R"({"number":"0x10","baseFeePerGas":[]})", "\"baseFeePerGas\" is a array"},
+    };
+    for (const auto& [answer, message] : refused) {
+        // As a "result" arrives: a member of the response (the parser takes only documents
+        // that are objects or arrays).
+        const auto response = parse(std::string(R"({"result":)") + answer + "}");
+        try {
+            (void)macf::chain::parse_head_block(*response.find("result"));
+            ADD_FAILURE() << "accepted " << answer;
+        } catch (const macf::chain::MalformedResponse& e) {
+            EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+        }
+    }
+}
+
 }  // namespace

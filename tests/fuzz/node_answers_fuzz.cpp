@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target (clang -fsanitize=fuzzer,address,undefined) for what a node answers: the
+// service's read of the latest block (chain::parse_head_block, from the first answer), the
 // chain follower (host::ChainSync: discovery logs, token and pool reads in batches, block
 // headers, a block's logs, reorg checks) and the JSON-RPC client under it, fed by a scripted
 // transport. The input is a list of answers separated by newlines, used in the order the calls
@@ -16,6 +17,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "macf/chain/eth.hpp"
 #include "macf/chain/rpc_client.hpp"
 #include "macf/host/sync/chain_sync.hpp"
 
@@ -89,6 +91,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     macf::chain::RpcOptions options;
     options.max_attempts = 1;
+    // What serve reads of the head (Service::read_head), from the first answer.
+    macf::chain::RpcClient head_rpc(std::make_unique<ScriptedTransport>(answers), options);
+    try {
+        (void)macf::chain::parse_head_block(
+            head_rpc.call("eth_getBlockByNumber", R"(["latest",false])"));
+    } catch (const std::exception&) {
+    }
     macf::chain::RpcClient rpc(std::make_unique<ScriptedTransport>(std::move(answers)), options);
     macf::host::ChainSync sync(rpc, follower_config());
     try {

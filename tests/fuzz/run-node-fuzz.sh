@@ -3,7 +3,7 @@
 # Builds tests/fuzz/node_answers_fuzz.cpp with clang's libFuzzer, ASan and UBSan — the chain
 # follower and the JSON-RPC client compiled from source with the same instrumentation — and runs
 # it for a bounded time from the seed corpus in tests/fuzz/node_corpus (answers that crashed or
-# looped the follower before: a PoolCreated with tick spacing 0, a head of 2^64 - 1, a block
+# looped the follower or serve before: a PoolCreated with tick spacing 0, a head of 2^64 - 1, a block
 # that is null or lacks its number). Exit 77 (a ctest skip) without clang/libFuzzer.
 #   tests/fuzz/run-node-fuzz.sh WORK_DIR [SECONDS]   (default 60 s; MACF_FUZZ_SECONDS overrides)
 set -euo pipefail

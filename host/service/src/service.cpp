@@ -549,10 +549,9 @@ void Service::rebuild_topology() {
 std::optional<std::uint64_t> Service::read_head() {
     Runtime& e = *runtime_;
     try {
-        const auto latest = e.rpc->call("eth_getBlockByNumber", R"(["latest",false])");
-        const auto* number = latest.find("number");
-        if (number == nullptr) throw std::runtime_error("the latest block has no number");
-        const std::uint64_t head = chain::parse_quantity_u64(number->text);
+        const chain::HeadBlock latest =
+            chain::parse_head_block(e.rpc->call("eth_getBlockByNumber", R"(["latest",false])"));
+        const std::uint64_t head = latest.number;
         {
             std::lock_guard lock(state_mutex_);
             last_answer_ = Clock::now();
@@ -562,9 +561,11 @@ std::optional<std::uint64_t> Service::read_head() {
         CostModel& costs = e.engine->settings().costs;
         if (config_.engine.gas_price_gwei > 0) {
             costs.gas_price_wei = static_cast<std::uint64_t>(config_.engine.gas_price_gwei * 1e9);
-        } else if (const auto* fee = latest.find("baseFeePerGas")) {
-            const U256 price = chain::parse_quantity(fee->text) + U256{1000000000};
-            costs.gas_price_wei = price.fits_bits(64) ? price.w[0] : ~0ULL;
+        } else if (latest.base_fee_per_gas) {
+            // Saturated: a base fee of 2^63 wei a gas or more (a hostile node) prices every
+            // trade out rather than wrapping to a small price.
+            const U256& fee = *latest.base_fee_per_gas;
+            costs.gas_price_wei = fee.fits_bits(63) ? fee.w[0] + 1000000000ULL : ~0ULL;
         }
         return head;
     } catch (const chain::Cancelled&) {

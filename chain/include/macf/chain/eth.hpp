@@ -5,6 +5,7 @@
 // with a check of every field (MalformedResponse naming the field, never a partial value).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,6 +56,18 @@ struct BlockHeader {
 
 /// Reads a block object (from eth_getBlockByNumber or a newHeads notification).
 BlockHeader parse_block_header(const json::Value& v);
+
+/// What the service reads of the latest block: its number and its base fee in wei
+/// (std::nullopt before London, or when the node leaves the field out).
+struct HeadBlock {
+    std::uint64_t number = 0;
+    std::optional<dex::U256> base_fee_per_gas;
+};
+
+/// Reads eth_getBlockByNumber("latest", false)'s answer; MalformedResponse naming the field for
+/// anything but a block object whose number is a quantity below 2^64 and whose baseFeePerGas,
+/// when present, is a quantity.
+HeadBlock parse_head_block(const json::Value& v);
 
 /// eth_getLogs params for blocks [from, to], logs of `addresses` (all when empty) whose topic0
 /// is one of `topic0s` (any when empty).
