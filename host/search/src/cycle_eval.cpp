@@ -270,6 +270,30 @@ std::optional<U256> settle_min_input(U256 guess, const U256& amount_out, Forward
     return std::nullopt;
 }
 
+/// The least input `forward` (non-decreasing) turns into at least `amount_out`, by bisection
+/// between ends grown from `guess` (the reverse swap of `amount_out`, a few fees off):
+/// about log2(guess/64) evaluations. nullopt when no input up to ~2^10 guesses pays.
+template <class Forward>
+std::optional<U256> least_input_by_bisection(const U256& amount_out, const U256& guess,
+                                             Forward forward) {
+    const auto pays = [&](const U256& x) {
+        const auto out = forward(x);
+        return out && *out >= amount_out;
+    };
+    U256 hi = guess + (guess >> 7) + U256{1};
+    for (int grow = 0; !pays(hi); ++grow) {
+        if (grow == 10 || !hi.fits_bits(250)) return std::nullopt;
+        hi = hi + hi;
+    }
+    U256 lo = guess - (guess >> 7);  // not paying, or the bisection starts at zero
+    if (lo >= hi || pays(lo)) lo = U256{};
+    while (hi - lo > U256{1}) {
+        const U256 mid = lo + ((hi - lo) >> 1);
+        (pays(mid) ? hi : lo) = mid;
+    }
+    return hi;
+}
+
 }  // namespace
 
 std::optional<U256> run_bound_hop(const BoundHop& hop, const U256& amount, double* rate) {
@@ -327,8 +351,19 @@ std::optional<U256> min_input_of_hop(const BoundHop& hop, const U256& amount_out
             }
             break;
         }
+        case 5: {
+            // A metapool has no exact-output swap; its forward quote is monotone and rare
+            // enough on a path to afford a bisection (~60 quotes) for the least input.
+            const auto& h = std::get<CurveMetaHop>(hop.math);
+            U256 reverse;
+            if (curve_meta_swap(h.view, h.out, h.in, amount_out, CurveRounding::kExchange,
+                                reverse) != dex::CurveStatus::kOk) {
+                return std::nullopt;
+            }
+            return least_input_by_bisection(amount_out, reverse, forward);
+        }
         default:
-            return std::nullopt;  // Curve plain pools and metapools: no exact-output swap
+            return std::nullopt;  // Curve plain pools: no exact-output swap
     }
     return settle_min_input(guess, amount_out, forward);
 }

@@ -90,7 +90,8 @@ std::optional<U256> run_bound_hop(const BoundHop& hop, const U256& amount, doubl
 
 /// The least input in wei for which `hop` pays at least `amount_out`: exact for V2 (the
 /// ceiling of the inverse); for the other kinds the kind's exact-output quote, stepped up until
-/// the forward swap pays `amount_out` (Curve plain pools have none: nullopt).
+/// the forward swap pays `amount_out`; for metapools the least such input by bisection over the
+/// forward quote (exact, given a monotone quote); Curve plain pools: nullopt.
 std::optional<U256> min_input_of_hop(const BoundHop& hop, const U256& amount_out);
 
 /// One cycle's exact evaluation, bound to a round's states for one candidate.
