@@ -111,13 +111,13 @@ TEST(MarketJson, MetapoolsNameABaseCurvePoolWithItsLpSupply) {
     EXPECT_EQ(meta.a_precision, 100U);
     EXPECT_EQ(macf::dex::to_string(meta.rate), "1000000000000000000");  // 18 decimals
 
-    expect_error(metapool_market("", ""), {"pools[0]", "\"base_pool\"", "no \"lp_supply\""});
+    expect_error(metapool_market("", ""), {"m.json", "pools[0]", "base_pool", "has no lp_supply"});
     expect_error(metapool_market(R"(,"lp_supply":"0")", ""),
                  {"pools[1]", "\"lp_supply\"", "must be positive"});
     const std::string base = "0xbebc44782c7db0a1a60cb6fe97d0b483032ff1c7";
     expect_error(
         replaced(metapool_market(supply, ""), base, "0x0000000000000000000000000000000000000002"),
-        {"pools[0]", "0x0000000000000000000000000000000000000002", "not a listed pool"});
+        {"pools[0]", "0x0000000000000000000000000000000000000002", "is not a pool of the market"});
     std::string v2_base = metapool_market(supply, "");
     v2_base.replace(v2_base.rfind("]}"), 2, "," + kV2 + "]}");
     expect_error(replaced(v2_base, base, "0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc"),
@@ -125,7 +125,7 @@ TEST(MarketJson, MetapoolsNameABaseCurvePoolWithItsLpSupply) {
     expect_error(replaced(metapool_market(supply, ""),
                           R"("coins":["0x03ab458634910aad20ef5f1c8ee96f1d6ac54919")",
                           R"("coins":["0x6b175474e89094c44da98b954eedeac495271d0f")"),
-                 {"pools[0]", "\"coins\"", "the base pool trades"});
+                 {"pools[0]", "trades the metapool's coin"});
     expect_error(replaced(metapool_market(supply, ""), R"(","0x6c3f)",
                           R"(","0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2","0x6c3f)"),
                  {"pools[0]", "two coins"});

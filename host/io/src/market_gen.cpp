@@ -191,25 +191,20 @@ Pool curve_pool(Rng& rng, const Market& m, const std::vector<double>& price, dou
 Pool curve_base_pool(Rng& rng, const Market& m, const std::vector<double>& price,
                      double value_eth) {
     CurveStableState s;
-    dex::CurveStableView view;
-    view.n = static_cast<unsigned>(std::size(kStableHubs));
-    for (unsigned k = 0; k < view.n; ++k) {
-        const std::uint32_t t = kStableHubs[k];
-        s.balances.push_back(wei_of(value_eth / view.n, price[t], m.tokens[t].decimals));
+    for (const std::uint32_t t : kStableHubs) {
+        s.balances.push_back(
+            wei_of(value_eth / std::size(kStableHubs), price[t], m.tokens[t].decimals));
         U256 rate{1};
         for (unsigned d = 0; d < 36U - m.tokens[t].decimals; ++d) rate = rate * U256{10};
         s.rates.push_back(rate);
-        view.balances[k] = s.balances.back();
-        view.rates[k] = rate;
     }
     s.a_precision = 1;
     s.amp = U256{2000};
     s.fee = U256{1000000};  // 0.01 %
-    view.amp = s.amp;
-    view.a_precision = s.a_precision;
-    view.fee = s.fee;
+    // A virtual price of 1.02: D·10^18/supply with supply = D·100/102, D at these balances.
     U256 xp[dex::kCurveMaxCoins] = {};
     U256 d;
+    const dex::CurveStableView view = curve_stable_view(s);
     dex::curve_xp(view, xp);
     dex::curve_get_d(xp, view.n, view.amp, view.a_precision, d);
     s.lp_supply = d * U256{100} / U256{102};
@@ -257,8 +252,7 @@ Pool curve_meta_pool(Rng& rng, const Market& m, const std::vector<double>& price
     pool.address = random_address(rng);
     pool.kind = PoolKind::kCurveMeta;
     pool.dex = "curve";
-    pool.tokens = {coin, lp};
-    pool.tokens.insert(pool.tokens.end(), base.tokens.begin(), base.tokens.end());
+    pool.tokens = {coin, lp};  // Market::index() appends the base coins
     pool.state = std::move(s);
     return pool;
 }

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
-#include <unordered_map>
 
 #include "macf/chain/json.hpp"
 #include "macf/dex/curve_stable.hpp"
@@ -293,8 +292,8 @@ void parse_curve(const Context& ctx, const Market& m, const Value& obj, Pool& po
     pool.state = std::move(s);
 }
 
-/// A metapool: its two coins now; the base pool's coins are appended once every pool is read
-/// (complete_metapools), and Market::index() copies the base pool's state.
+/// A metapool: its two coins; Market::index() appends the base pool's coins (the base may be
+/// listed after it) and copies its state.
 void parse_curve_meta(const Context& ctx, const Market& m, const Value& obj, Pool& pool) {
     ctx.only_fields(obj, {"kind", "address", "dex", "coins", "base_pool", "balances", "rate",
                           "base_virtual_price", "A", "a_precision", "fee"});
@@ -323,41 +322,6 @@ void parse_curve_meta(const Context& ctx, const Market& m, const Value& obj, Poo
     s.amp = params.amp;
     s.fee = params.fee;
     pool.state = std::move(s);
-}
-
-/// Appends each metapool's base coins to its tokens (the base may be listed after it).
-void complete_metapools(std::string_view origin, Market& m) {
-    std::unordered_map<Address, std::uint32_t, chain::AddressHash> by_address;
-    for (std::uint32_t p = 0; p < m.pools.size(); ++p) by_address.emplace(m.pools[p].address, p);
-    for (std::uint32_t p = 0; p < m.pools.size(); ++p) {
-        Pool& pool = m.pools[p];
-        if (pool.kind != PoolKind::kCurveMeta) continue;
-        const Context ctx{origin,
-                          "pools[" + std::to_string(p) + "] (" + pool.address.to_hex() + ")"};
-        const Address& base = std::get<CurveMetaState>(pool.state).base_pool;
-        const auto it = by_address.find(base);
-        if (it == by_address.end()) ctx.fail("base_pool", base.to_hex() + " is not a listed pool");
-        const Pool& base_pool = m.pools[it->second];
-        if (base_pool.kind != PoolKind::kCurveStable) {
-            ctx.fail("base_pool", base.to_hex() + " is a " +
-                                      std::string(pool_kind_name(base_pool.kind)) +
-                                      " pool, not curve_stable");
-        }
-        if (std::get<CurveStableState>(base_pool.state).lp_supply.is_zero()) {
-            ctx.fail("base_pool",
-                     base.to_hex() + " has no \"lp_supply\" (its LP token's totalSupply)");
-        }
-        for (const auto t : base_pool.tokens) {
-            if (t == pool.tokens[0] || t == pool.tokens[1]) {
-                ctx.fail("coins", "the base pool trades " + m.tokens[t].address.to_hex() + " too");
-            }
-        }
-        if (pool.tokens.size() + base_pool.tokens.size() > 2 + dex::kCurveMaxCoins) {
-            ctx.fail("base_pool",
-                     "has more than " + std::to_string(dex::kCurveMaxCoins) + " coins");
-        }
-        pool.tokens.insert(pool.tokens.end(), base_pool.tokens.begin(), base_pool.tokens.end());
-    }
 }
 
 void parse_balancer(const Context& ctx, const Market& m, const Value& obj, Pool& pool,
@@ -519,7 +483,6 @@ Market parse_market(std::string_view text, std::string_view origin) {
         throw MarketError(std::string(origin) + ": " + e.what());
     }
     parse_pools(origin, root, m);
-    complete_metapools(origin, m);
     try {
         m.index();
     } catch (const MarketError& e) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "macf/host/model/market.hpp"
 
-#include <algorithm>
 #include <array>
 #include <string>
 
@@ -80,9 +79,12 @@ void Market::link_base_pool(std::uint32_t meta) {
     }
     const auto& base_state = std::get<CurveStableState>(base_pool.state);
     if (base_state.lp_supply.is_zero()) fail("has no lp_supply (its LP token's totalSupply)");
-    if (pool.tokens.size() != 2 + base_pool.tokens.size() ||
-        !std::equal(base_pool.tokens.begin(), base_pool.tokens.end(), pool.tokens.begin() + 2)) {
-        fail("does not trade the coins listed after the metapool's two coins");
+    if (pool.tokens.size() < 2) fail("is named by a metapool without its two coins");
+    pool.tokens.resize(2);  // the own coin and the LP token; the base coins follow (again)
+    for (const std::uint32_t t : base_pool.tokens) {
+        if (t == pool.tokens[0] || t == pool.tokens[1])
+            fail("trades the metapool's coin " + tokens[t].address.to_hex() + " too");
+        pool.tokens.push_back(t);
     }
     s.base = base_state;
 }

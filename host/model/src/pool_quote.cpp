@@ -119,19 +119,10 @@ void quote_curve(const CurveStableState& s, std::size_t in, std::size_t out, con
         q.error = "Curve plain pools offer no exact-output swap (use --amount-in)";
         return;
     }
-    dex::CurveStableView view;
-    view.n = static_cast<unsigned>(s.balances.size());
-    for (unsigned k = 0; k < view.n; ++k) {
-        view.balances[k] = s.balances[k];
-        view.rates[k] = s.rates[k];
-    }
-    view.amp = s.amp;
-    view.a_precision = s.a_precision;
-    view.fee = s.fee;
     q.amount_in = amount;
-    q.error =
-        curve_error(dex::curve_swap_out(view, static_cast<unsigned>(in), static_cast<unsigned>(out),
-                                        amount, rounding == CurveRounding::kView, q.amount_out));
+    q.error = curve_error(dex::curve_swap_out(curve_stable_view(s), static_cast<unsigned>(in),
+                                              static_cast<unsigned>(out), amount,
+                                              rounding == CurveRounding::kView, q.amount_out));
 }
 
 void quote_curve_meta(const CurveMetaState& s, std::size_t in, std::size_t out, const U256& amount,
@@ -203,6 +194,19 @@ void quote_stable(const BalancerStableState& s, std::size_t in, std::size_t out,
 
 }  // namespace
 
+dex::CurveStableView curve_stable_view(const CurveStableState& s) noexcept {
+    dex::CurveStableView view;
+    view.n = static_cast<unsigned>(s.balances.size());
+    for (unsigned k = 0; k < view.n; ++k) {
+        view.balances[k] = s.balances[k];
+        view.rates[k] = s.rates[k];
+    }
+    view.amp = s.amp;
+    view.a_precision = s.a_precision;
+    view.fee = s.fee;
+    return view;
+}
+
 std::optional<dex::CurveMetaView> curve_meta_view(const CurveMetaState& s) {
     dex::CurveMetaView view;
     view.meta.n = 2;
@@ -212,14 +216,7 @@ std::optional<dex::CurveMetaView> curve_meta_view(const CurveMetaState& s) {
     view.meta.amp = s.amp;
     view.meta.a_precision = s.a_precision;
     view.meta.fee = s.fee;
-    view.base.n = static_cast<unsigned>(s.base.balances.size());
-    for (unsigned k = 0; k < view.base.n; ++k) {
-        view.base.balances[k] = s.base.balances[k];
-        view.base.rates[k] = s.base.rates[k];
-    }
-    view.base.amp = s.base.amp;
-    view.base.a_precision = s.base.a_precision;
-    view.base.fee = s.base.fee;
+    view.base = curve_stable_view(s.base);
     view.base_lp_supply = s.base.lp_supply;
     if (s.base_virtual_price) {
         view.meta.rates[1] = *s.base_virtual_price;

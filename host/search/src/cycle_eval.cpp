@@ -41,19 +41,7 @@ BoundHop bind_hop(const Market& market, const Edge& edge, std::uint32_t e,
             break;
         }
         case PoolKind::kCurveStable: {
-            const auto& s = std::get<CurveStableState>(pool.state);
-            CurveHop h{};
-            h.view.n = static_cast<unsigned>(s.balances.size());
-            for (unsigned k = 0; k < h.view.n; ++k) {
-                h.view.balances[k] = s.balances[k];
-                h.view.rates[k] = s.rates[k];
-            }
-            h.view.amp = s.amp;
-            h.view.a_precision = s.a_precision;
-            h.view.fee = s.fee;
-            h.i = i;
-            h.j = j;
-            hop.math = h;
+            hop.math = CurveHop{curve_stable_view(std::get<CurveStableState>(pool.state)), i, j};
             break;
         }
         case PoolKind::kBalancerWeighted: {

@@ -142,11 +142,12 @@ class Market {
     std::vector<Token> tokens;
     std::vector<Pool> pools;
 
-    /// Rebuilds the address indexes and copies each Curve metapool's base pool state into it;
-    /// throws MarketError on a duplicate address, a pool that names a token index out of range,
-    /// or a metapool whose base is not a curve_stable pool of the market with its lp_supply,
-    /// or whose tokens are not its coin, the base LP token and the base coins. Call after
-    /// filling `tokens` and `pools`, and again after changing a metapool's base pool.
+    /// Rebuilds the address indexes; for each Curve metapool copies its base pool's state in
+    /// and sets its tokens after its two coins to the base pool's coins. Throws MarketError on
+    /// a duplicate address, a pool that names a token index out of range, or a metapool whose
+    /// base is not a curve_stable pool of the market with its lp_supply or trades one of the
+    /// metapool's two coins. Call after filling `tokens` and `pools`, and again after changing
+    /// a metapool's base pool.
     void index();
     /// Index of the token at `address`, or std::nullopt.
     [[nodiscard]] std::optional<std::uint32_t> find_token(const Address& address) const;
@@ -158,7 +159,7 @@ class Market {
     [[nodiscard]] std::uint32_t resolve_token(std::string_view address_or_symbol) const;
 
   private:
-    /// Copies the base pool's state into the metapool at `meta` (see index()).
+    /// Copies the base pool's state and coins into the metapool at `meta` (see index()).
     void link_base_pool(std::uint32_t meta);
 
     std::unordered_map<Address, std::uint32_t, chain::AddressHash> token_index_;

@@ -46,6 +46,9 @@ enum class CurveRounding : std::uint8_t {
     kView,      ///< the `get_dy` view
 };
 
+/// The dex view of a plain Curve pool's state (balances, rates, A, a_precision, fee).
+[[nodiscard]] dex::CurveStableView curve_stable_view(const CurveStableState& s) noexcept;
+
 /// The dex view of a metapool: its own coin at `rate`, the LP token at the cached base virtual
 /// price when the state has one, else at the base pool's get_virtual_price now. std::nullopt
 /// when that computation reverts (an empty base pool).
